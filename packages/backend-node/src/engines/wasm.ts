@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+import type { Engine } from './engine.js';
+
+const require = createRequire(import.meta.url);
+
+export const wasmEngine: Engine = {
+  name: 'wasm',
+  description: 'tfjs-backend-wasm: XNNPACK kernels compiled to WebAssembly (single thread in Node). Lacks some training kernels.',
+  async probe() {
+    try {
+      require.resolve('@tensorflow/tfjs-backend-wasm');
+      return { available: true };
+    } catch {
+      return { available: false, reason: '@tensorflow/tfjs-backend-wasm is not installed', fix: 'npm install @tensorflow/tfjs-backend-wasm' };
+    }
+  },
+  async activate() {
+    // Importing registers the 'wasm' backend with tfjs; done here, not at module load.
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) throw new Error('tfjs could not initialize the wasm backend');
+  },
+};

@@ -1,0 +1,115 @@
+import { issue, type Issue } from '../errors.js';
+import type { LayerRegistry } from '../layers/index.js';
+import type { ResolvedModelSpec } from '../spec/schema.js';
+import { suggest } from '../registry/registry.js';
+
+/** One node of the model, whichever form the spec used. */
+export interface ModelNode {
+  index: number;
+  name: string;
+  type: string;
+  params: Record<string, unknown>;
+  inputs: string[];
+  /** Path of the node in the spec, for error locations. */
+  path: string;
+}
+
+export interface ModelGraph {
+  /** In an order where every node comes after its inputs. */
+  nodes: ModelNode[];
+  inputs: string[];
+  outputs: string[];
+}
+
+function paramsOf(layer: Record<string, unknown>): Record<string, unknown> {
+  const { type: _t, name: _n, inputs: _i, ...params } = layer;
+  return params;
+}
+
+/** Turns the sequential or graph form into one node list, checking the wiring. */
+export function modelGraph(spec: ResolvedModelSpec, layers: LayerRegistry): { graph: ModelGraph; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const model = spec.model as unknown as Record<string, unknown>;
+  if (model['type'] === 'sequential') {
+    const list = model['layers'] as Record<string, unknown>[];
+    const nodes: ModelNode[] = list.map((l, i) => ({
+      index: i,
+      name: (l['name'] as string | null) ?? `${l['type']}_${i}`,
+      type: l['type'] as string,
+      params: paramsOf(l),
+      inputs: [],
+      path: `model.layers.${i}`,
+    }));
+    nodes.forEach((n, i) => {
+      const arity = layers.get(n.type)?.arity;
+      if (i === 0 && arity !== 0) issues.push(issue('missing-input', n.path, `a sequential model starts with an input layer, e.g. {type: input, shape: [28, 28]}; got ${n.type}`));
+      if (i > 0 && arity === 0) issues.push(issue('misplaced-input', n.path, 'only the first layer of a sequential model can be an input'));
+      if (i > 0 && arity === 'many') issues.push(issue('needs-graph', n.path, `${n.type} joins several inputs, which a sequential model cannot express`, { hint: 'use model.type: graph' }));
+      if (i > 0) n.inputs = [nodes[i - 1]!.name];
+    });
+    checkUnique(nodes, issues);
+    return { graph: { nodes, inputs: nodes.length ? [nodes[0]!.name] : [], outputs: nodes.length ? [nodes[nodes.length - 1]!.name] : [] }, issues };
+  }
+
+  const list = model['nodes'] as Record<string, unknown>[];
+  const nodes: ModelNode[] = list.map((l, i) => ({
+    index: i,
+    name: l['name'] as string,
+    type: l['type'] as string,
+    params: paramsOf(l),
+    inputs: [...((l['inputs'] as string[]) ?? [])],
+    path: `model.nodes.${i}`,
+  }));
+  checkUnique(nodes, issues);
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  for (const n of nodes) {
+    const arity = layers.get(n.type)?.arity;
+    n.inputs.forEach((inp, j) => {
+      if (!byName.has(inp)) issues.push(issue('unknown-node', `${n.path}.inputs.${j}`, `no node is named "${inp}"`, suggestion(inp, [...byName.keys()])));
+    });
+    if (arity === 0 && n.inputs.length) issues.push(issue('input-has-inputs', `${n.path}.inputs`, 'an input node takes no inputs'));
+    if (arity === 1 && n.inputs.length !== 1) issues.push(issue('arity', `${n.path}.inputs`, `${n.type} takes exactly one input, got ${n.inputs.length}`));
+    if (arity === 'many' && n.inputs.length < 2) issues.push(issue('arity', `${n.path}.inputs`, `${n.type} takes two or more inputs, got ${n.inputs.length}`));
+  }
+  const outputs = [...((model['outputs'] as string[]) ?? [])];
+  outputs.forEach((o, j) => {
+    if (!byName.has(o)) issues.push(issue('unknown-node', `model.outputs.${j}`, `no node is named "${o}"`, suggestion(o, [...byName.keys()])));
+  });
+  if (issues.length) return { graph: { nodes, inputs: [], outputs }, issues };
+
+  // Topological order (Kahn), reporting a cycle by the nodes on it.
+  const order: ModelNode[] = [];
+  const pending = new Map(nodes.map((n) => [n.name, new Set(n.inputs)]));
+  while (pending.size) {
+    const ready = [...pending.entries()].filter(([, deps]) => deps.size === 0).map(([k]) => k);
+    if (!ready.length) {
+      const cyc = [...pending.keys()];
+      issues.push(issue('cycle', byName.get(cyc[0]!)!.path, `the nodes ${cyc.join(', ')} form a cycle`));
+      break;
+    }
+    for (const name of ready) {
+      pending.delete(name);
+      order.push(byName.get(name)!);
+      for (const deps of pending.values()) deps.delete(name);
+    }
+  }
+  const used = new Set([...nodes.flatMap((n) => n.inputs), ...outputs]);
+  for (const n of nodes) {
+    if (!used.has(n.name)) issues.push({ ...issue('unused-node', n.path, `node "${n.name}" feeds nothing and is not an output`), severity: 'warning' });
+  }
+  return { graph: { nodes: order, inputs: order.filter((n) => layers.get(n.type)?.arity === 0).map((n) => n.name), outputs }, issues };
+}
+
+function checkUnique(nodes: ModelNode[], issues: Issue[]) {
+  const seen = new Map<string, ModelNode>();
+  for (const n of nodes) {
+    const prev = seen.get(n.name);
+    if (prev) issues.push(issue('duplicate-name', `${n.path}.name`, `the name "${n.name}" is already used by ${prev.path}`));
+    seen.set(n.name, n);
+  }
+}
+
+function suggestion(name: string, names: string[]) {
+  const close = suggest(name, names);
+  return close ? { hint: `did you mean "${close}"?` } : {};
+}

@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Type, type TObject, type Static } from '@sinclair/typebox';
+import { Registry, type Plugin } from '../registry/registry.js';
+import { opt } from '../spec/fields.js';
+
+export type LabelEncoding = 'integer' | 'oneHot';
+
+export interface LossKind<P extends TObject = TObject> extends Plugin {
+  readonly params: P;
+  /** The label encoding this loss needs; the checker compares it with `data.labels`. */
+  readonly labels: LabelEncoding;
+  /** Mean loss over the batch. `yTrue` is int32 class ids or float one-hot rows, as `labels` says. */
+  compute(params: Static<P>, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar;
+  /** When the output layer's activation makes this loss meaningless, say why (a warning, not an error). */
+  outputWarning?(params: Static<P>, activation: string | undefined): string | undefined;
+}
+
+const kind = <P extends TObject>(k: LossKind<P>) => k as unknown as LossKind;
+/** Keras's backend epsilon: probabilities are clipped to [EPS, 1 - EPS] before the log. */
+export const EPS = 1e-7;
+
+const fromLogits = opt(Type.Boolean(), false, 'The model outputs logits (no softmax); the loss applies the softmax itself.');
+
+function probabilityWarning(p: { fromLogits?: boolean }, act: string | undefined): string | undefined {
+  if (p.fromLogits && act === 'softmax') return 'the output already has a softmax but the loss has fromLogits: true, so it applies a second softmax';
+  if (!p.fromLogits && act !== undefined && act !== 'softmax' && act !== 'sigmoid') {
+    return `the output activation is ${act}, so the model outputs are not probabilities, yet the loss has fromLogits: false: Keras then normalizes and clips them and training usually fails (use activation: softmax, or fromLogits: true)`;
+  }
+  return undefined;
+}
+
+export const builtinLosses = {
+  sparseCategoricalCrossentropy: kind({
+    type: 'sparseCategoricalCrossentropy',
+    description: 'Cross-entropy with integer class labels (Keras `sparse_categorical_crossentropy`).',
+    labels: 'integer',
+    params: Type.Object({ fromLogits }),
+    compute: (p, yTrue, yPred) =>
+      tf.tidy(() => {
+        // Keras: log(clip(p)) fed to a softmax cross-entropy, i.e. probabilities renormalized.
+        const logits = p.fromLogits ? yPred : tf.log(tf.clipByValue(yPred, EPS, 1 - EPS));
+        const logp = tf.logSoftmax(logits);
+        const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.cast(yTrue, 'int32'), yPred.shape[1]!)), -1);
+        return tf.neg(tf.mean(picked)) as tf.Scalar;
+      }),
+    outputWarning: probabilityWarning,
+  }),
+  categoricalCrossentropy: kind({
+    type: 'categoricalCrossentropy',
+    description: 'Cross-entropy with one-hot labels (Keras `categorical_crossentropy`).',
+    labels: 'oneHot',
+    params: Type.Object({
+      fromLogits,
+      labelSmoothing: opt(Type.Number({ minimum: 0, maximum: 1 }), 0, 'Mix the one-hot labels with the uniform distribution by this much.'),
+    }),
+    compute: (p, yTrue, yPred) =>
+      tf.tidy(() => {
+        const k = yPred.shape[1]!;
+        const y = p.labelSmoothing ? tf.add(tf.mul(yTrue, 1 - p.labelSmoothing), p.labelSmoothing / k) : yTrue;
+        let logp: tf.Tensor;
+        if (p.fromLogits) logp = tf.logSoftmax(yPred);
+        else {
+          // Keras: output / sum(output), then clip to [eps, 1 - eps], then log. Done as Keras does it, so
+          // a model whose outputs are not probabilities fails exactly as it does in Keras.
+          const norm = tf.div(yPred, tf.sum(yPred, -1, true));
+          logp = tf.log(tf.clipByValue(norm, EPS, 1 - EPS));
+        }
+        return tf.neg(tf.mean(tf.sum(tf.mul(y, logp), -1))) as tf.Scalar;
+      }),
+    outputWarning: probabilityWarning,
+  }),
+  meanSquaredError: kind({
+    type: 'meanSquaredError',
+    description: 'Mean of squared differences between one-hot labels and outputs.',
+    labels: 'oneHot',
+    params: Type.Object({}),
+    compute: (_p, yTrue, yPred) => tf.tidy(() => tf.mean(tf.mean(tf.squaredDifference(yTrue, yPred), -1))),
+  }),
+} satisfies Record<string, LossKind>;
+
+export type LossName = keyof typeof builtinLosses;
+export const lossRegistry = () => Registry.fromObject('loss', builtinLosses);
+export type LossRegistry = Registry<LossKind>;

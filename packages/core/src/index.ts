@@ -1,0 +1,48 @@
+// Errors and their rendering
+export { ModelspecError, SpecError, DataError, PluginError, RunError, issue } from './errors.js';
+export type { Issue, Severity, SourceLocation } from './errors.js';
+export { formatIssue, formatIssues, sortIssues, displayPath } from './render.js';
+
+// Registries and plugin interfaces
+export { Registry, suggest } from './registry/registry.js';
+export type { Plugin } from './registry/registry.js';
+export { builtinRegistries } from './spec/registries.js';
+export type { Registries } from './spec/registries.js';
+export { builtinLayers } from './layers/index.js';
+export type { LayerKind, LayerName } from './layers/index.js';
+export { defineLayer, ShapeProblem } from './layers/kind.js';
+export type { Shape, Inferred, BuildContext } from './layers/kind.js';
+export { registerCustomLayers, SeededDropout } from './layers/seeded-dropout.js';
+export { builtinActivations } from './components/activations.js';
+export { builtinInitializers } from './components/initializers.js';
+export type { InitializerKind } from './components/initializers.js';
+export { builtinRegularizers } from './components/regularizers.js';
+export type { RegularizerKind } from './components/regularizers.js';
+export { builtinOptimizers } from './components/optimizers.js';
+export type { OptimizerKind } from './components/optimizers.js';
+export { builtinLosses } from './components/losses.js';
+export type { LossKind, LabelEncoding } from './components/losses.js';
+export { builtinMetrics } from './components/metrics.js';
+export type { MetricKind } from './components/metrics.js';
+
+// Stages: parse → upgrade → validate → check → compile → train → evaluate → report
+export { parseSpecText, nestingDepth, PARSE_LIMITS } from './spec/parse.js';
+export type { ParsedSource } from './spec/parse.js';
+export { upgradeSpec } from './spec/upgrade.js';
+export { buildSpecSchema } from './spec/schema.js';
+export type { ModelSpec, ResolvedModelSpec } from './spec/schema.js';
+export { SPEC_VERSION } from './spec/sections.js';
+export { createValidator } from './spec/validate.js';
+export { createSpecLoader } from './spec/load.js';
+export type { LoadedSpec, LoadResult, SpecLoader } from './spec/load.js';
+export { checkSpec, formatBytes, DEFAULT_MEMORY_BUDGET } from './check/check.js';
+export type { CheckReport, LayerInfo, MemoryEstimate } from './check/check.js';
+export { compileModel } from './compile/compile.js';
+export { trainModel, evaluateExamples } from './training/loop.js';
+export type { EpochRecord, TrainResult, StopReason, Examples } from './training/loop.js';
+export { summaryTable, summaryJson } from './summary.js';
+export type { SummaryJson } from './summary.js';
+export { deriveSeed } from './random.js';
+
+// Backends
+export type { Backend, EngineStatus, ModelMetadata } from './backend/backend.js';

@@ -1,0 +1,80 @@
+import { closest, distance } from 'fastest-levenshtein';
+import { PluginError } from '../errors.js';
+
+/** Every extension point (layers, optimizers, datasets, ...) is a plugin keyed by `type`. */
+export interface Plugin {
+  readonly type: string;
+  readonly description: string;
+}
+
+/** The nearest valid name, when it is close enough to be a plausible typo. */
+export function suggest(name: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0 || name.length === 0) return undefined;
+  const lower = candidates.map((c) => c.toLowerCase());
+  const exactCase = lower.indexOf(name.toLowerCase());
+  if (exactCase >= 0) return candidates[exactCase];
+  const best = closest(name.toLowerCase(), lower);
+  const d = distance(name.toLowerCase(), best);
+  return d <= Math.max(2, Math.floor(best.length / 3)) ? candidates[lower.indexOf(best)] : undefined;
+}
+
+/**
+ * An immutable name → plugin map. Built-ins are a `const` object so the name
+ * type is derived from it; plugins are added with `with()`, which returns a new
+ * registry (importing a module never mutates a registry).
+ */
+export class Registry<T extends Plugin> {
+  private readonly items: ReadonlyMap<string, T>;
+
+  constructor(
+    readonly kind: string,
+    items: Iterable<T>,
+    private readonly validatePlugin: (p: T) => void = () => {},
+  ) {
+    const map = new Map<string, T>();
+    for (const item of items) {
+      if (typeof item.type !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(item.type)) {
+        throw new PluginError(String(item.type), `${kind} type must be a camelCase identifier`);
+      }
+      if (map.has(item.type)) throw new PluginError(item.type, `a ${kind} named "${item.type}" is already registered`);
+      if (typeof item.description !== 'string' || item.description.length === 0) {
+        throw new PluginError(item.type, `${kind} "${item.type}" needs a description`);
+      }
+      validatePlugin(item);
+      map.set(item.type, item);
+    }
+    this.items = map;
+  }
+
+  static fromObject<T extends Plugin>(kind: string, items: Record<string, T>, validate?: (p: T) => void): Registry<T> {
+    for (const [key, item] of Object.entries(items)) {
+      if (item.type !== key) throw new PluginError(item.type, `registered under "${key}" but its type is "${item.type}"`);
+    }
+    return new Registry(kind, Object.values(items), validate);
+  }
+
+  get(type: string): T | undefined {
+    return this.items.get(type);
+  }
+
+  has(type: string): boolean {
+    return this.items.has(type);
+  }
+
+  names(): string[] {
+    return [...this.items.keys()];
+  }
+
+  values(): T[] {
+    return [...this.items.values()];
+  }
+
+  suggest(type: string): string | undefined {
+    return suggest(type, this.names());
+  }
+
+  /** A new registry with extra plugins (third-party layers, datasets, ...). */
+  with(...plugins: T[]): Registry<T> {
+    return new Registry(this.kind, [...this.items.values(), ...plugins], this.validatePlugin);
+  }
+}

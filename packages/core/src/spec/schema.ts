@@ -1,0 +1,143 @@
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
+import type { Plugin } from '../registry/registry.js';
+import type { Registries } from './registries.js';
+import { discriminated, nullable, opt, PositiveInt, req } from './fields.js';
+import { EarlyStopping, Outputs, Preprocess, Provenance, Reference, Reproduce, SPEC_VERSION, Validation } from './sections.js';
+
+/** A plugin's spec form: `{type, ...params}`, closed to unknown keys. */
+function branch(p: Plugin & { params: TObject }, extra: Record<string, TSchema> = {}, extraRequired: string[] = []): TSchema {
+  return Type.Object(
+    { type: Type.Literal(p.type, { description: p.description }), ...extra, ...p.params.properties },
+    {
+      additionalProperties: false,
+      description: p.description,
+      required: ['type', ...extraRequired, ...(p.params.required ?? [])],
+    } as object,
+  );
+}
+
+const NAME = '^[A-Za-z][A-Za-z0-9_.-]*$';
+const layerName = nullable(Type.String({ pattern: NAME }), 'Layer name; null names it `<type>_<position>`.');
+
+export type LayerSpec = { type: string; name?: string | null } & Record<string, unknown>;
+export type NodeSpec = { type: string; name: string; inputs?: string[] } & Record<string, unknown>;
+export type PluginSpec = { type: string } & Record<string, unknown>;
+
+const Sequential = Type.Object(
+  {
+    type: Type.Literal('sequential', { description: 'A stack of layers, each feeding the next (Keras `Sequential`). The first layer is an `input`.' }),
+    layers: req(Type.Array(Type.Unsafe<LayerSpec>({ $ref: '#/$defs/layer' }), { minItems: 2 }), 'The layers, first to last.'),
+  },
+  { additionalProperties: false },
+);
+
+const Graph = Type.Object(
+  {
+    type: Type.Literal('graph', { description: 'Named nodes wired by name (the Keras functional API), for models that are not a stack.' }),
+    nodes: req(Type.Array(Type.Unsafe<NodeSpec>({ $ref: '#/$defs/node' }), { minItems: 2 }), 'The nodes; `input` nodes are the model inputs.'),
+    outputs: req(Type.Array(Type.String({ pattern: NAME }), { minItems: 1, maxItems: 1 }), 'Names of the nodes whose outputs the model returns (one for now).'),
+  },
+  { additionalProperties: false },
+);
+
+const Model = discriminated([Sequential, Graph], { description: 'The network.' });
+
+const specShape = () =>
+  Type.Object(
+    {
+      $schema: Type.Optional(Type.String({ description: 'JSON Schema reference for editors; ignored by modelspec.' })),
+      specVersion: req(Type.Literal(SPEC_VERSION), `Version of the spec format (current: ${SPEC_VERSION}).`),
+      name: req(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 80 }), 'Short id used for run folders and reports (lowercase, digits, . _ -).'),
+      title: opt(Type.String(), '', 'Human-readable title.'),
+      description: opt(Type.String(), '', 'What the experiment is.'),
+      source: nullable(Provenance, 'Where the experiment comes from.'),
+      reference: nullable(Reference, 'What was published, for `modelspec reproduce`.'),
+      data: req(
+        Type.Object(
+          {
+            dataset: req(Type.Unsafe<PluginSpec>({ $ref: '#/$defs/dataset' }), 'The dataset and where to find it.'),
+            preprocess: opt(Preprocess, {}, 'Pixel scaling and label encoding.'),
+            validation: opt(Validation, { type: 'none' } as never, 'Where validation data comes from.'),
+          },
+          { additionalProperties: false },
+        ),
+        'Data: dataset, preprocessing, validation split.',
+      ),
+      model: req(Model, 'The network.'),
+      training: req(
+        Type.Object(
+          {
+            optimizer: opt(Type.Unsafe<PluginSpec>({ $ref: '#/$defs/optimizer' }), { type: 'adam' }, 'The optimizer and its parameters (Keras defaults).'),
+            loss: req(Type.Unsafe<PluginSpec>({ $ref: '#/$defs/loss' }), 'The loss and its options.'),
+            metrics: opt(Type.Array(Type.Unsafe<string>({ $ref: '#/$defs/metric' })), ['accuracy'], 'Metrics reported per epoch besides the loss.'),
+            epochs: opt(PositiveInt(), 1, 'Passes over the training data (Keras default 1).'),
+            batchSize: opt(PositiveInt(), 32, 'Examples per gradient step (Keras default 32).'),
+            shuffle: opt(Type.Boolean(), true, 'Reshuffle the training data every epoch (seeded).'),
+            earlyStopping: nullable(EarlyStopping, 'Stop when the monitored quantity stops improving; null trains every epoch.'),
+          },
+          { additionalProperties: false },
+        ),
+        'How to train.',
+      ),
+      seed: opt(Type.Integer({ minimum: 0, maximum: 4294967295 }), 0, 'Seeds weight initialization, dropout and shuffling: same spec, seed and engine give the same weights.'),
+      reproduce: opt(Reproduce, {}, 'How `modelspec reproduce` runs this spec.'),
+      outputs: opt(Outputs, {}, 'What a run writes besides its metrics.'),
+    },
+    { additionalProperties: false },
+  );
+
+/** A spec as a user writes it: optional fields may be missing. */
+export type ModelSpec = Static<ReturnType<typeof specShape>>;
+
+type DeepRequired<T> = T extends (infer U)[]
+  ? DeepRequired<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]-?: DeepRequired<T[K]> }
+    : T;
+
+/** A spec after validation: every default filled in, read-only. What runs is exactly this. */
+export type ResolvedModelSpec = DeepRequired<Omit<ModelSpec, '$schema'>>;
+export type ResolvedLayer = LayerSpec & { name: string | null };
+
+function pluginUnion(items: (Plugin & { params: TObject })[], description: string, extra?: Record<string, TSchema>, extraRequired?: string[]) {
+  return discriminated(items.map((p) => branch(p, extra, extraRequired)), { description });
+}
+
+/** The one JSON Schema for specs, built from the registries (plugins included). */
+export function buildSpecSchema(reg: Registries): Record<string, unknown> {
+  const initObjects = reg.initializers.values();
+  const spec = specShape();
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://modelspec.dev/schema/modelspec.schema.json',
+    title: 'modelspec',
+    description: 'A machine-learning experiment as a file: data, model, training, and the published figures it reproduces.',
+    ...JSON.parse(JSON.stringify(spec)),
+    $defs: {
+      layer: pluginUnion(reg.layers.values(), 'A layer; `type` names the kind (as its tfjs factory: dense, conv2d, ...).', { name: layerName }),
+      node: pluginUnion(
+        reg.layers.values(),
+        'A graph node: a layer with a name and the names of its inputs.',
+        {
+          name: req(Type.String({ pattern: NAME }), 'Node name, referenced by other nodes and by `outputs`.'),
+          inputs: opt(Type.Array(Type.String({ pattern: NAME })), [], 'Names of the nodes feeding this one, in order.'),
+        },
+        ['name'],
+      ),
+      // A name, or {type, ...params}: if/then/else so the object form gets its defaults filled.
+      initializer: {
+        description: 'A weight initializer: a name (default parameters), or {type, ...params}.',
+        if: { type: 'string' },
+        then: { enum: reg.initializers.names() },
+        else: pluginUnion(initObjects, 'Initializer with parameters.'),
+      },
+      regularizer: pluginUnion(reg.regularizers.values(), 'A weight penalty added to the loss.'),
+      optimizer: pluginUnion(reg.optimizers.values(), 'The optimizer.'),
+      loss: pluginUnion(reg.losses.values(), 'The loss.'),
+      metric: { type: 'string', enum: reg.metrics.names(), description: 'A metric name.' },
+      dataset: pluginUnion(reg.datasets.values(), 'A dataset.'),
+    },
+  };
+}
+
+export { PositiveInt };

@@ -1,0 +1,195 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Backend, EngineStatus } from '../backend/backend.js';
+import type { LoadedSpec } from '../spec/load.js';
+import type { Registries } from '../spec/registries.js';
+import type { ResolvedModelSpec } from '../spec/schema.js';
+import { compileModel } from '../compile/compile.js';
+import { loadDataset } from '../data/load.js';
+import { RandomState } from '../data/mt19937.js';
+import { deriveSeed } from '../random.js';
+import { confusionMatrix } from '../eval/confusion.js';
+import { classificationReport, type ClassificationReport } from '../eval/report.js';
+import { ModelspecError } from '../errors.js';
+import { evaluateExamples, trainModel, type BatchProgress, type EpochRecord, type StopReason, type TrainOptions } from './loop.js';
+import { disposeData, prepareData, type PrepareOptions } from './prepare.js';
+
+export interface Prediction {
+  index: number;
+  label: number;
+  predicted: number;
+  probabilities: number[];
+}
+
+export interface TestEvaluation {
+  /** loss and every spec metric on the test set. */
+  values: Record<string, number>;
+  confusion: number[][];
+  report: ClassificationReport;
+  /** The first `outputs.predictions` test examples, for the report grid. */
+  predictions: Prediction[];
+}
+
+export interface ExperimentResult {
+  spec: ResolvedModelSpec;
+  engine: EngineStatus;
+  classNames: string[];
+  inputShape: number[];
+  data: { files: Record<string, { location: string; sha256: string }>; counts: { train: number; validation: number; test: number } };
+  history: EpochRecord[];
+  stopReason: StopReason;
+  weightsFromEpoch: number;
+  test: TestEvaluation | null;
+  /** SHA-256 of every weight's bytes in order: equal hashes mean identical models. */
+  weightsSha256: string;
+  seconds: { data: number; train: number; evaluate: number };
+  model: tfl.LayersModel;
+}
+
+export interface ExperimentHooks {
+  onEngine?(engine: EngineStatus, fellBackFrom?: { name: string; reason: string }): void;
+  /** Data is loaded and checked: the run is about to start (create run folders here, not earlier). */
+  onStart?(info: { spec: ResolvedModelSpec; engine: EngineStatus; counts: ExperimentResult['data']['counts']; files: ExperimentResult['data']['files'] }): Promise<void> | void;
+  onBatch?(p: BatchProgress): void;
+  onEpoch?(r: EpochRecord): Promise<void> | void;
+  shouldStop?(): boolean;
+}
+
+export interface ExperimentOptions extends PrepareOptions {
+  engine?: string;
+}
+
+/** Whether the current engine has every kernel training this model needs: one step on a throwaway copy. */
+function canTrain(loaded: LoadedSpec, reg: Registries, inputShape: number[], classes: number): string | null {
+  const { spec } = loaded;
+  const model = compileModel(spec, loaded.check.graph, reg);
+  const optimizer = reg.optimizers.get(spec.training.optimizer.type)!.build(spec.training.optimizer as never);
+  const loss = reg.losses.get(spec.training.loss.type)!;
+  try {
+    tf.tidy(() => {
+      const x = tf.zeros([2, ...inputShape]);
+      const y = spec.data.preprocess.labels === 'integer' ? tf.zeros([2], 'int32') : tf.cast(tf.oneHot(tf.zeros([2], 'int32'), classes), 'float32');
+      optimizer.minimize(() => loss.compute(spec.training.loss as never, y, model.apply(x, { training: true }) as tf.Tensor), false);
+    });
+    return null;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0]!;
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+async function sha256OfWeights(model: tfl.LayersModel, hash: (b: Uint8Array) => Promise<string>): Promise<string> {
+  const parts = await Promise.all(model.weights.map(async (w) => new Uint8Array(((await w.read().data()) as Float32Array).slice().buffer)));
+  const total = parts.reduce((a, p) => a + p.length, 0);
+  const all = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    all.set(p, off);
+    off += p.length;
+  }
+  return hash(all);
+}
+
+/**
+ * One run of a checked spec: load and verify data, pick an engine that can
+ * train the model, compile with the spec seed, train, evaluate on the test
+ * set. Everything random derives from `spec.seed`.
+ */
+export async function runExperiment(loaded: LoadedSpec, backend: Backend, reg: Registries, o: ExperimentOptions = {}, hooks: ExperimentHooks = {}): Promise<ExperimentResult> {
+  const { spec } = loaded;
+  const datasetSpec = spec.data.dataset as unknown as { type: string } & Record<string, unknown>;
+  const kind = reg.datasets.get(datasetSpec.type)!;
+  const { type: _t, ...datasetParams } = datasetSpec;
+  const classNames = [...kind.classNames];
+  const inputNode = loaded.check.layers.find((l) => loaded.check.graph.inputs.includes(l.name))!;
+  const inputShape = inputNode.outputShape!.map((d) => d ?? 1);
+
+  const t0 = performance.now();
+  const loadedData = await loadDataset(kind, datasetParams as never, backend.data);
+  const tData = (performance.now() - t0) / 1000;
+
+  let engine = await backend.prepare(o.engine ? { engine: o.engine } : {});
+  let problem = canTrain(loaded, reg, inputShape, classNames.length);
+  if (problem && o.engine) {
+    throw new ModelspecError('engine-cannot-train', `engine ${engine.name} cannot train this model: ${problem}`, 'choose another engine with --engine, or leave it out to pick one that can');
+  }
+  const skipped: { name: string; reason: string }[] = [];
+  while (problem) {
+    skipped.push({ name: engine.name, reason: problem });
+    const next = (await backend.engines()).find((e) => e.available && !skipped.some((s) => s.name === e.name));
+    if (!next) throw new ModelspecError('no-engine', `no available engine can train this model (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`);
+    engine = await backend.prepare({ engine: next.name });
+    problem = canTrain(loaded, reg, inputShape, classNames.length);
+  }
+  hooks.onEngine?.(engine, skipped[0]);
+
+  const data = prepareData(loadedData.dataset, spec, inputShape, classNames.length, o);
+  const model = compileModel(spec, loaded.check.graph, reg);
+  const optimizer = reg.optimizers.get(spec.training.optimizer.type)!.build(spec.training.optimizer as never);
+  const lossSpec = spec.training.loss as unknown as { type: string } & Record<string, unknown>;
+  const trainOpts: TrainOptions = {
+    epochs: spec.training.epochs,
+    batchSize: spec.training.batchSize,
+    optimizer,
+    loss: { kind: reg.losses.get(lossSpec.type)!, params: lossSpec },
+    metrics: spec.training.metrics.map((name) => ({ name, kind: reg.metrics.get(name)! })),
+    labels: spec.data.preprocess.labels,
+    order: (epoch, n) => {
+      const ids = new Int32Array(n);
+      for (let i = 0; i < n; i++) ids[i] = i;
+      return spec.training.shuffle ? new RandomState(deriveSeed(spec.seed, 'shuffle', epoch)).permutation(n) : ids;
+    },
+    earlyStopping: spec.training.earlyStopping,
+    shouldStop: hooks.shouldStop,
+    onBatch: hooks.onBatch,
+    onEpoch: hooks.onEpoch,
+  };
+
+  try {
+    await hooks.onStart?.({ spec, engine, counts: data.counts, files: loadedData.files });
+    const t1 = performance.now();
+    const trained = await trainModel(model, data.train, data.val, trainOpts);
+    const tTrain = (performance.now() - t1) / 1000;
+
+    const t2 = performance.now();
+    let test: TestEvaluation | null = null;
+    if (data.test && trained.stopReason !== 'interrupted') {
+      const ev = evaluateExamples(model, data.test, { ...trainOpts, batchSize: Math.max(256, spec.training.batchSize) }, true);
+      const yTrue = (await tf.tidy(() => (spec.data.preprocess.labels === 'integer' ? tf.cast(data.test!.y, 'int32') : tf.argMax(data.test!.y, -1))).data()) as Int32Array;
+      const confusion = confusionMatrix(yTrue, ev.predictions!, classNames.length);
+      const k = classNames.length;
+      const keep = Math.min(spec.outputs.predictions, yTrue.length);
+      test = {
+        values: ev.values,
+        confusion,
+        report: classificationReport(confusion, classNames),
+        predictions: Array.from({ length: keep }, (_, i) => ({
+          index: i,
+          label: yTrue[i]!,
+          predicted: ev.predictions![i]!,
+          probabilities: Array.from(ev.probabilities!.subarray(i * k, (i + 1) * k)),
+        })),
+      };
+    }
+    const tEval = (performance.now() - t2) / 1000;
+    return {
+      spec,
+      engine,
+      classNames,
+      inputShape,
+      data: { files: loadedData.files, counts: data.counts },
+      history: trained.history,
+      stopReason: trained.stopReason,
+      weightsFromEpoch: trained.weightsFromEpoch,
+      test,
+      weightsSha256: await sha256OfWeights(model, (b) => backend.data.sha256(b)),
+      seconds: { data: tData, train: tTrain, evaluate: tEval },
+      model,
+    };
+  } finally {
+    optimizer.dispose();
+    disposeData(data);
+  }
+}

@@ -1,0 +1,229 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { LossKind, LabelEncoding } from '../components/losses.js';
+import type { MetricKind } from '../components/metrics.js';
+import { RunError } from '../errors.js';
+
+/** Inputs and labels in memory, as the model takes them. */
+export interface Examples {
+  x: tf.Tensor;
+  /** int32 class ids, or float32 one-hot rows. */
+  y: tf.Tensor;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  /** loss and every metric on the training data (running means over the epoch, as Keras reports them). */
+  train: Record<string, number>;
+  /** The same on the validation data after the epoch, when there is any. */
+  val: Record<string, number> | null;
+  seconds: number;
+}
+
+export type StopReason = 'completed' | 'early-stopping' | 'non-finite-loss' | 'interrupted';
+
+export interface TrainResult {
+  history: EpochRecord[];
+  stopReason: StopReason;
+  /** The epoch whose weights the model holds at the end (1-based). */
+  weightsFromEpoch: number;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  /** Mean training loss so far in this epoch. */
+  loss: number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  optimizer: tf.Optimizer;
+  loss: { kind: LossKind; params: Record<string, unknown> };
+  metrics: { name: string; kind: MetricKind }[];
+  labels: LabelEncoding;
+  /** Order of the training examples in each epoch: identity, or a seeded permutation. */
+  order: (epoch: number, n: number) => Int32Array;
+  earlyStopping?: { monitor: string; patience: number; minDelta: number; restoreBestWeights: boolean } | null;
+  /** Checked between batches; when true the loop stops and keeps the last complete epoch. */
+  shouldStop?: () => boolean;
+  onBatch?: (p: BatchProgress) => void;
+  /** How often (in batches) the running loss is read back for `onBatch`; reading forces a sync. */
+  progressEvery?: number;
+  onEpoch?: (r: EpochRecord) => void | Promise<void>;
+}
+
+function snapshot(model: tfl.LayersModel): tf.Tensor[] {
+  return model.weights.map((w) => tf.clone(w.read()));
+}
+function restore(model: tfl.LayersModel, weights: tf.Tensor[]) {
+  model.weights.forEach((w, i) => w.write(weights[i]!));
+}
+function release(ts: tf.Tensor[] | null) {
+  ts?.forEach((t) => t.dispose());
+}
+
+/** Sum of the model's regularization penalties (0 when it has none). */
+export function regularizationLoss(model: tfl.LayersModel): tf.Scalar {
+  return tf.tidy(() => {
+    const losses = (model as unknown as { calculateLosses(): tf.Scalar[] }).calculateLosses();
+    return losses.reduce<tf.Scalar>((a, l) => tf.add(a, l), tf.scalar(0));
+  });
+}
+
+/**
+ * Loss and metrics over a whole set, in batches, without training behaviour
+ * (dropout off, batch norm on moving statistics). The loss includes the
+ * regularization penalties, as Keras's `evaluate` reports it.
+ */
+export function evaluateExamples(
+  model: tfl.LayersModel,
+  data: Examples,
+  o: Pick<TrainOptions, 'loss' | 'metrics' | 'labels'> & { batchSize: number },
+  keepPredictions = false,
+): { values: Record<string, number>; predictions: Int32Array | null; probabilities: Float32Array | null } {
+  const n = data.x.shape[0]!;
+  const sums = new Float64Array(1 + o.metrics.length);
+  const predictions = keepPredictions ? new Int32Array(n) : null;
+  const k = model.outputs[0]!.shape[1]!;
+  const probabilities = keepPredictions ? new Float32Array(n * k) : null;
+  for (let start = 0; start < n; start += o.batchSize) {
+    const size = Math.min(o.batchSize, n - start);
+    const [stats, pred] = tf.tidy(() => {
+      const xb = tf.slice(data.x, start, size);
+      const yb = tf.slice(data.y, start, size);
+      const p = model.apply(xb, { training: false }) as tf.Tensor;
+      const parts = [tf.mul(o.loss.kind.compute(o.loss.params as never, yb, p), size), ...o.metrics.map((m) => m.kind.sum(yb, p, o.labels))];
+      return keepPredictions ? [tf.stack(parts), p] : [tf.stack(parts)];
+    }) as [tf.Tensor, tf.Tensor?];
+    stats.dataSync().forEach((v, i) => (sums[i] = sums[i]! + v));
+    stats.dispose();
+    if (pred) {
+      probabilities!.set(pred.dataSync() as Float32Array, start * k);
+      const am = tf.argMax(pred, -1);
+      predictions!.set(am.dataSync() as Int32Array, start);
+      am.dispose();
+      pred.dispose();
+    }
+  }
+  const reg = regularizationLoss(model);
+  const values: Record<string, number> = { loss: sums[0]! / n + reg.dataSync()[0]! };
+  reg.dispose();
+  o.metrics.forEach((m, i) => (values[m.name] = sums[i + 1]! / n));
+  return { values, predictions, probabilities };
+}
+
+const better = (monitor: string) => (monitor.toLowerCase().includes('acc') ? (a: number, b: number, d: number) => a - d > b : (a: number, b: number, d: number) => a + d < b);
+
+/**
+ * The training loop: seeded order per epoch, one optimizer step per batch,
+ * running loss and metrics on the device (read back once per epoch, or every
+ * `progressEvery` batches for the progress display), validation after each epoch,
+ * early stopping, and a stop on a non-finite loss that keeps the last good weights.
+ */
+export async function trainModel(model: tfl.LayersModel, train: Examples, val: Examples | null, o: TrainOptions): Promise<TrainResult> {
+  const n = train.x.shape[0]!;
+  if (n === 0) throw new RunError('empty-training-set', 'the training set is empty');
+  const batches = Math.ceil(n / o.batchSize);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const history: EpochRecord[] = [];
+  let lastGood = snapshot(model);
+  let lastGoodEpoch = 0;
+  let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
+  let wait = 0;
+  let stopReason: StopReason = 'completed';
+  const es = o.earlyStopping ?? null;
+  const isBetter = es ? better(es.monitor) : () => false;
+  const every = o.progressEvery ?? 10;
+
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const t0 = performance.now();
+      const order = o.order(epoch, n);
+      const orderT = tf.tensor1d(order, 'int32');
+      let sums = tf.zeros([1 + o.metrics.length]);
+      let interrupted = false;
+      for (let b = 0; b < batches; b++) {
+        if (o.shouldStop?.()) {
+          interrupted = true;
+          break;
+        }
+        const start = b * o.batchSize;
+        const size = Math.min(o.batchSize, n - start);
+        const next = tf.tidy(() => {
+          const idx = tf.slice(orderT, start, size);
+          const xb = tf.gather(train.x, idx);
+          const yb = tf.gather(train.y, idx);
+          let metricSums: tf.Tensor[] = [];
+          const lossValue = o.optimizer.minimize(
+            () => {
+              const pred = model.apply(xb, { training: true }) as tf.Tensor;
+              metricSums = o.metrics.map((m) => tf.keep(m.kind.sum(yb, pred, o.labels)));
+              return tf.add(o.loss.kind.compute(o.loss.params as never, yb, pred), regularizationLoss(model));
+            },
+            true,
+            variables,
+          )!;
+          const batchStats = tf.stack([tf.mul(lossValue, size), ...metricSums]);
+          metricSums.forEach((t) => t.dispose());
+          return tf.add(sums, batchStats);
+        });
+        sums.dispose();
+        sums = next;
+        if (o.onBatch && ((b + 1) % every === 0 || b === batches - 1)) {
+          const seen = Math.min(n, (b + 1) * o.batchSize);
+          o.onBatch({ epoch, batch: b + 1, batches, loss: (await sums.data())[0]! / seen });
+        }
+      }
+      orderT.dispose();
+      const seen = interrupted ? 0 : n;
+      const s = await sums.data();
+      sums.dispose();
+      if (interrupted) {
+        restore(model, lastGood);
+        stopReason = 'interrupted';
+        break;
+      }
+      const trainValues: Record<string, number> = { loss: s[0]! / seen };
+      o.metrics.forEach((m, i) => (trainValues[m.name] = s[i + 1]! / seen));
+      if (!Number.isFinite(trainValues['loss']!)) {
+        restore(model, lastGood);
+        stopReason = 'non-finite-loss';
+        history.push({ epoch, train: trainValues, val: null, seconds: (performance.now() - t0) / 1000 });
+        await o.onEpoch?.(history[history.length - 1]!);
+        break;
+      }
+      const valValues = val ? evaluateExamples(model, val, { ...o, batchSize: Math.max(o.batchSize, 256) }).values : null;
+      const record: EpochRecord = { epoch, train: trainValues, val: valValues, seconds: (performance.now() - t0) / 1000 };
+      history.push(record);
+      release(lastGood);
+      lastGood = snapshot(model);
+      lastGoodEpoch = epoch;
+      await o.onEpoch?.(record);
+
+      if (es) {
+        const key = es.monitor.startsWith('val') ? es.monitor.slice(3, 4).toLowerCase() + es.monitor.slice(4) : es.monitor;
+        const current = (es.monitor.startsWith('val') ? valValues : trainValues)?.[key];
+        if (current === undefined) throw new RunError('early-stopping-monitor', `earlyStopping monitors ${es.monitor}, which this run does not measure`);
+        if (best === null || isBetter(current, best.value, es.minDelta)) {
+          release(best?.weights ?? null);
+          best = { value: current, epoch, weights: es.restoreBestWeights ? snapshot(model) : null };
+          wait = 0;
+        } else if (++wait >= es.patience) {
+          stopReason = 'early-stopping';
+          if (best.weights) {
+            restore(model, best.weights);
+            lastGoodEpoch = best.epoch;
+          }
+          break;
+        }
+      }
+    }
+  } finally {
+    release(lastGood);
+    release(best?.weights ?? null);
+  }
+  return { history, stopReason, weightsFromEpoch: lastGoodEpoch };
+}
