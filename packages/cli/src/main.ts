@@ -4,6 +4,12 @@ import { processIo, type Io } from './io.js';
 import { validateCommand } from './commands/validate.js';
 import { summaryCommand } from './commands/summary.js';
 import { schemaCommand } from './commands/schema.js';
+import { trainCommand } from './commands/train.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
+import { doctorCommand } from './commands/doctor.js';
+import { collectSet } from './overrides.js';
+import { VERSION } from './version.js';
 
 const EXAMPLES = `
 Examples:
@@ -57,10 +63,53 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--write <file>', 'write it to a file instead')
     .action((o) => run(() => schemaCommand(o, io))());
 
+  program
+    .command('train')
+    .description('Train and evaluate a spec on its dataset; records everything in a new folder under runs/.')
+    .argument('<spec>', 'spec file')
+    .option('--seed <n>', 'override the spec seed', int('--seed'))
+    .option('--epochs <n>', 'override training.epochs', int('--epochs', 1))
+    .option('--limit <n>', 'train on the first N training images only (a quick run)', int('--limit', 1))
+    .option('--test-limit <n>', 'evaluate on the first N test images only', int('--test-limit', 1))
+    .option('--set <path=value>', 'override any spec field, e.g. --set training.batchSize=64 (repeatable)', collectSet)
+    .option('--engine <name>', 'tfjs engine: tensorflow, native, wasm or cpu (default: the best available)')
+    .option('--out <dir>', 'where run folders go', 'runs')
+    .option('--memory-budget <MiB>', 'refuse specs whose estimated training memory exceeds this', mib)
+    .option('--json', 'print metrics.json (with the run folder) when done')
+    .action((path: string, o) => run(() => trainCommand(path, o, io))());
+
+  program
+    .command('evaluate')
+    .description("Evaluate a trained model (a run folder, or a saved model) on its spec's test set.")
+    .argument('<run-or-model>', 'run folder, model folder or model.json')
+    .option('--engine <name>', 'tfjs engine')
+    .option('--test-limit <n>', 'evaluate on the first N test images only', int('--test-limit', 1))
+    .option('--json', 'machine-readable output')
+    .action((loc: string, o) => run(() => evaluateCommand(loc, o, io))());
+
+  program
+    .command('predict')
+    .description('Classify an image (a 28x28 PNG) or images from an IDX file with a trained model.')
+    .argument('<run-or-model>', 'run folder, model folder or model.json')
+    .argument('<input>', 'a PNG image, or an IDX images file (.gz or not)')
+    .option('--index <n>', 'first image of an IDX file', int('--index'), 0)
+    .option('--count <n>', 'how many images of an IDX file', int('--count', 1), 1)
+    .option('--top <k>', 'how many classes to list per image', int('--top', 1), 3)
+    .option('--invert', 'invert gray levels (dark garment on a light background)')
+    .option('--engine <name>', 'tfjs engine')
+    .option('--json', 'machine-readable output')
+    .action((loc: string, input: string, o) => run(() => predictCommand(loc, input, o, io))());
+
+  program
+    .command('doctor')
+    .description('Node version, tfjs engines (available, chosen, why not), datasets found and verified, with fixes.')
+    .option('--no-datasets', 'skip the dataset checks')
+    .option('--json', 'machine-readable output')
+    .action((o) => run(() => doctorCommand(o, io))());
+
   return program;
 }
 
-export const VERSION = '0.1.0';
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failed, 2 usage). */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -79,4 +128,4 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 }
 
-export { int };
+export { int, VERSION };

@@ -32,7 +32,7 @@ export async function expandSpecPaths(paths: string[]): Promise<string[]> {
   return out;
 }
 
-export async function loadSpecFile(path: string, memoryBudgetBytes?: number): Promise<LoadResult> {
+export async function loadSpecFile(path: string, memoryBudgetBytes?: number, overrides?: Record<string, unknown>): Promise<LoadResult> {
   const file = shown(path);
   let text: string;
   try {
@@ -41,5 +41,5 @@ export async function loadSpecFile(path: string, memoryBudgetBytes?: number): Pr
     const code = (e as NodeJS.ErrnoException).code;
     return { ok: false, file, issues: [issue('file-unreadable', '', code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, { loc: { file, line: 1, col: 1 } })] };
   }
-  return specLoader().loader.load(text, file, memoryBudgetBytes ? { memoryBudgetBytes } : {});
+  return specLoader().loader.load(text, file, { ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}), ...(overrides ? { overrides } : {}) });
 }

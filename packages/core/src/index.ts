@@ -46,3 +46,18 @@ export { deriveSeed } from './random.js';
 
 // Backends
 export type { Backend, EngineStatus, ModelMetadata } from './backend/backend.js';
+
+// Data: decoding from bytes, splits, dataset plugins
+export * from './data/index.js';
+
+// Evaluation and reports
+export * from './eval/index.js';
+
+// Experiments: data → engine → compile → train → evaluate
+export { runExperiment, evaluateModel, evaluateTestSet } from './training/experiment.js';
+export type { ExperimentResult, ExperimentHooks, ExperimentOptions, TestEvaluation, Prediction } from './training/experiment.js';
+export { prepareData, disposeData } from './training/prepare.js';
+export type { PreparedData, PrepareOptions } from './training/prepare.js';
+export { applyOverrides } from './spec/overrides.js';
+export type { LoadOptions } from './spec/load.js';
+export type { BatchProgress } from './training/loop.js';

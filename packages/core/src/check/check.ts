@@ -86,7 +86,8 @@ export function checkSpec(spec: ResolvedModelSpec, reg: Registries, opts: CheckO
 
   const dataset = spec.data.dataset as unknown as { type: string } & Record<string, unknown>;
   const datasetKind = reg.datasets.get(dataset.type);
-  const classes = datasetKind?.classNames.length;
+  // A dataset may take its class names as a param (csv); otherwise the kind knows them.
+  const classes = Array.isArray(dataset['classNames']) ? dataset['classNames'].length : datasetKind?.classNames.length;
 
   // Inputs: the images are reshaped to the input shape, so the sizes must agree.
   const h = (dataset['height'] as number | undefined) ?? 28;

@@ -11,7 +11,7 @@ import { deriveSeed } from '../random.js';
 import { confusionMatrix } from '../eval/confusion.js';
 import { classificationReport, type ClassificationReport } from '../eval/report.js';
 import { ModelspecError } from '../errors.js';
-import { evaluateExamples, trainModel, type BatchProgress, type EpochRecord, type StopReason, type TrainOptions } from './loop.js';
+import { evaluateExamples, trainModel, type BatchProgress, type EpochRecord, type Examples, type StopReason, type TrainOptions } from './loop.js';
 import { disposeData, prepareData, type PrepareOptions } from './prepare.js';
 
 export interface Prediction {
@@ -92,6 +92,57 @@ async function sha256OfWeights(model: tfl.LayersModel, hash: (b: Uint8Array) => 
   return hash(all);
 }
 
+/** Loss, metrics, confusion matrix, classification report and the first predictions on a test set. */
+export async function evaluateTestSet(model: tfl.LayersModel, test: Examples, spec: ResolvedModelSpec, reg: Registries, classNames: string[]): Promise<TestEvaluation> {
+  const lossSpec = spec.training.loss as unknown as { type: string } & Record<string, unknown>;
+  const ev = evaluateExamples(
+    model,
+    test,
+    {
+      loss: { kind: reg.losses.get(lossSpec.type)!, params: lossSpec },
+      metrics: spec.training.metrics.map((name) => ({ name, kind: reg.metrics.get(name)! })),
+      labels: spec.data.preprocess.labels,
+      batchSize: Math.max(256, spec.training.batchSize),
+    },
+    true,
+  );
+  const ids = tf.tidy(() => (spec.data.preprocess.labels === 'integer' ? tf.cast(test.y, 'int32') : tf.argMax(test.y, -1)));
+  const yTrue = (await ids.data()) as Int32Array;
+  ids.dispose();
+  const confusion = confusionMatrix(yTrue, ev.predictions!, classNames.length);
+  const k = classNames.length;
+  const keep = Math.min(spec.outputs.predictions, yTrue.length);
+  return {
+    values: ev.values,
+    confusion,
+    report: classificationReport(confusion, classNames),
+    predictions: Array.from({ length: keep }, (_, i) => ({
+      index: i,
+      label: yTrue[i]!,
+      predicted: ev.predictions![i]!,
+      probabilities: Array.from(ev.probabilities!.subarray(i * k, (i + 1) * k)),
+    })),
+  };
+}
+
+/** Evaluates a trained model (e.g. loaded from a run folder) on its spec's test set. */
+export async function evaluateModel(model: tfl.LayersModel, loaded: LoadedSpec, backend: Backend, reg: Registries, o: PrepareOptions & { engine?: string } = {}): Promise<{ test: TestEvaluation; engine: EngineStatus; files: Record<string, { location: string; sha256: string }> }> {
+  const { spec } = loaded;
+  const datasetSpec = spec.data.dataset as unknown as { type: string } & Record<string, unknown>;
+  const kind = reg.datasets.get(datasetSpec.type)!;
+  const { type: _t, ...params } = datasetSpec;
+  const engine = await backend.prepare(o.engine ? { engine: o.engine } : {});
+  const data = await loadDataset(kind, params as never, backend.data);
+  if (!data.dataset.test) throw new ModelspecError('no-test-set', `${datasetSpec.type}: this dataset has no test set to evaluate on`);
+  const inputShape = model.inputs[0]!.shape.slice(1).map((d) => d ?? 1);
+  const prepared = prepareData({ train: { ...data.dataset.test, count: 0 }, test: data.dataset.test }, { ...spec, data: { ...spec.data, validation: { type: 'none' } } } as ResolvedModelSpec, inputShape, data.classNames.length, { testLimit: o.testLimit });
+  try {
+    return { test: await evaluateTestSet(model, prepared.test!, spec, reg, [...data.classNames]), engine, files: data.files };
+  } finally {
+    disposeData(prepared);
+  }
+}
+
 /**
  * One run of a checked spec: load and verify data, pick an engine that can
  * train the model, compile with the spec seed, train, evaluate on the test
@@ -102,12 +153,12 @@ export async function runExperiment(loaded: LoadedSpec, backend: Backend, reg: R
   const datasetSpec = spec.data.dataset as unknown as { type: string } & Record<string, unknown>;
   const kind = reg.datasets.get(datasetSpec.type)!;
   const { type: _t, ...datasetParams } = datasetSpec;
-  const classNames = [...kind.classNames];
   const inputNode = loaded.check.layers.find((l) => loaded.check.graph.inputs.includes(l.name))!;
   const inputShape = inputNode.outputShape!.map((d) => d ?? 1);
 
   const t0 = performance.now();
   const loadedData = await loadDataset(kind, datasetParams as never, backend.data);
+  const classNames = [...loadedData.classNames];
   const tData = (performance.now() - t0) / 1000;
 
   let engine = await backend.prepare(o.engine ? { engine: o.engine } : {});
@@ -154,25 +205,7 @@ export async function runExperiment(loaded: LoadedSpec, backend: Backend, reg: R
     const tTrain = (performance.now() - t1) / 1000;
 
     const t2 = performance.now();
-    let test: TestEvaluation | null = null;
-    if (data.test && trained.stopReason !== 'interrupted') {
-      const ev = evaluateExamples(model, data.test, { ...trainOpts, batchSize: Math.max(256, spec.training.batchSize) }, true);
-      const yTrue = (await tf.tidy(() => (spec.data.preprocess.labels === 'integer' ? tf.cast(data.test!.y, 'int32') : tf.argMax(data.test!.y, -1))).data()) as Int32Array;
-      const confusion = confusionMatrix(yTrue, ev.predictions!, classNames.length);
-      const k = classNames.length;
-      const keep = Math.min(spec.outputs.predictions, yTrue.length);
-      test = {
-        values: ev.values,
-        confusion,
-        report: classificationReport(confusion, classNames),
-        predictions: Array.from({ length: keep }, (_, i) => ({
-          index: i,
-          label: yTrue[i]!,
-          predicted: ev.predictions![i]!,
-          probabilities: Array.from(ev.probabilities!.subarray(i * k, (i + 1) * k)),
-        })),
-      };
-    }
+    const test = data.test && trained.stopReason !== 'interrupted' ? await evaluateTestSet(model, data.test, spec, reg, classNames) : null;
     const tEval = (performance.now() - t2) / 1000;
     return {
       spec,

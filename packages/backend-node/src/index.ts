@@ -1,0 +1,11 @@
+export { nodeBackend } from './node-backend.js';
+export type { NodeBackendOptions } from './node-backend.js';
+export { nodeEngines, engineStatuses } from './engines/index.js';
+export type { Engine, EngineProbe } from './engines/engine.js';
+export { NodeDataSource } from './data/node-source.js';
+export { saveModelDir, loadModelDir } from './model-io.js';
+export { RunFolder } from './run-folder.js';
+export type { RunStatus } from './run-folder.js';
+export { RunRecorder } from './run-recorder.js';
+export type { RunInfo } from './run-recorder.js';
+export { writeFileAtomic, writeJsonAtomic } from './fs-atomic.js';
