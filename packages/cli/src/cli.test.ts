@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../../..');
+const bin = join(root, 'packages/cli/bin/modelspec.js');
+const FASHION = '/usr/share/datasets/fashion-mnist';
+
+/** Runs the real `modelspec` binary (built by `tsc -b`) in a directory. */
+function modelspec(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, MODELSPEC_DATA_DIR: '', NO_COLOR: '1' }, timeout: 300_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'modelspec-cli-'));
+
+describe('modelspec validate / summary / schema', () => {
+  it('accepts every spec in specs/', () => {
+    const r = modelspec(['validate', join(root, 'specs')], root);
+    expect(r.err).toContain('13 valid, 0 invalid');
+    expect(r.code).toBe(0);
+  });
+
+  it('points at the misspelled layer type with file:line:col and suggests the intended name', () => {
+    const dir = tmp();
+    const text = readFileSync(join(root, 'specs/e-shallow.yaml'), 'utf8').replace('{ type: dense, units: 128', '{ type: dnese, units: 128');
+    writeFileSync(join(dir, 'typo.yaml'), text);
+    const line = text.split('\n').findIndex((l) => l.includes('dnese')) + 1;
+    const col = text.split('\n')[line - 1]!.indexOf('dnese') + 1;
+    const r = modelspec(['validate', 'typo.yaml'], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`typo.yaml:${line}:${col} error model.layers[2].type: unknown type "dnese" (did you mean "dense"?)`);
+  });
+
+  it('summary --json gives the published parameter count', () => {
+    const r = modelspec(['summary', 'specs/e-additional-layers.yaml', '--json'], root);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.totalParameters).toBe(244_164);
+    expect(j.nonTrainableParameters).toBe(62);
+  });
+
+  it('schema prints the checked-in JSON Schema', () => {
+    const r = modelspec(['schema'], root);
+    expect(JSON.parse(r.out)).toEqual(JSON.parse(readFileSync(join(root, 'packages/core/schema/modelspec.schema.json'), 'utf8')));
+  });
+
+  it('usage errors exit with 2', () => {
+    expect(modelspec(['train'], root).code).toBe(2);
+    expect(modelspec(['train', 'specs/e-shallow.yaml', '--epochs', 'zero'], root).code).toBe(2);
+  });
+});
+
+describe.runIf(existsSync(FASHION))('modelspec train → evaluate → predict on Fashion-MNIST', () => {
+  const out = tmp();
+  let runDir = '';
+
+  it('trains a quick run and records it', () => {
+    const r = modelspec(['train', join(root, 'specs/e-shallow.yaml'), '--limit', '600', '--test-limit', '500', '--epochs', '2', '--seed', '3', '--out', out], root);
+    expect(r.code, r.err).toBe(0);
+    const runs = readdirSync(out);
+    expect(runs).toHaveLength(1);
+    runDir = join(out, runs[0]!);
+    for (const f of ['run.json', 'spec.resolved.json', 'environment.json', 'history.jsonl', 'history.csv', 'metrics.json', 'confusion.json', 'classification-report.txt', 'model/model.json', 'model/weights.bin']) {
+      expect(existsSync(join(runDir, f)), f).toBe(true);
+    }
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+    expect(run.status).toBe('completed');
+    const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8'));
+    expect(metrics.epochs).toBe(2);
+    expect(metrics.test.accuracy).toBeGreaterThan(0.5);
+    expect(readFileSync(join(runDir, 'history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    const env = JSON.parse(readFileSync(join(runDir, 'environment.json'), 'utf8'));
+    expect(env.dataset.files.trainImages.sha256).toBe('c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888');
+  });
+
+  it('evaluate reproduces the run’s test metrics from the saved model', () => {
+    const r = modelspec(['evaluate', runDir, '--test-limit', '500', '--json'], root);
+    expect(r.code, r.err).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8'));
+    const ev = JSON.parse(r.out);
+    expect(ev.test.accuracy).toBe(metrics.test.accuracy);
+    expect(ev.test.loss).toBeCloseTo(metrics.test.loss, 5);
+  });
+
+  it('predict names a class for IDX images, agreeing with the recorded predictions', () => {
+    const r = modelspec(['predict', runDir, join(FASHION, 't10k-images-idx3-ubyte.gz'), '--count', '3', '--json'], root);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    const recorded = JSON.parse(readFileSync(join(runDir, 'predictions.json'), 'utf8'));
+    expect(j.results.map((x: { predictedId: number }) => x.predictedId)).toEqual(recorded.predictions.slice(0, 3).map((p: { predicted: number }) => p.predicted));
+  });
+
+  it('the same seed gives the same weights; a new run never reuses a folder', () => {
+    const r = modelspec(['train', join(root, 'specs/e-shallow.yaml'), '--limit', '600', '--test-limit', '500', '--epochs', '2', '--seed', '3', '--out', out], root);
+    expect(r.code, r.err).toBe(0);
+    const runs = readdirSync(out);
+    expect(runs).toHaveLength(2);
+    const [a, b] = runs.map((d) => JSON.parse(readFileSync(join(out, d, 'run.json'), 'utf8')).weightsSha256);
+    expect(a).toBe(b);
+  });
+
+  it('refuses a corrupt dataset file, naming it, and leaves no run folder', () => {
+    const data = tmp();
+    const runs = tmp();
+    for (const f of readdirSync(FASHION)) copyFileSync(join(FASHION, f), join(data, f));
+    // Truncate the test labels: 9,000 labels for 10,000 images.
+    const labels = gunzipSync(readFileSync(join(FASHION, 't10k-labels-idx1-ubyte.gz')));
+    writeFileSync(join(data, 't10k-labels-idx1-ubyte.gz'), gzipSync(labels.subarray(0, 9008)));
+    const r = modelspec(['train', join(root, 'specs/e-shallow.yaml'), '--limit', '100', '--epochs', '1', '--set', `data.dataset.dir=${data}`, '--out', runs], root);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('t10k-labels-idx1-ubyte');
+    expect(readdirSync(runs)).toEqual([]);
+  });
+});

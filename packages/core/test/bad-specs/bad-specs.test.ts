@@ -1,0 +1,511 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtinRegistries, createSpecLoader, formatIssues, PARSE_LIMITS, type Issue, type LoadResult } from '../../src/index.js';
+
+/**
+ * A corpus of bad specs: each fixture in this folder is a small variant of a
+ * valid spec with one kind of problem (see the comment on its first line).
+ * Every fixture must be refused with located, actionable errors, quickly, and
+ * its rendered output is pinned below.
+ */
+
+const dir = __dirname;
+const loader = createSpecLoader(builtinRegistries());
+const fixtures = readdirSync(dir)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort();
+
+const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+const fileOf = (name: string) => `bad-specs/${name}`;
+
+function load(name: string, text = read(name)): { result: LoadResult; ms: number } {
+  const t0 = performance.now();
+  const result = loader.load(text, fileOf(name));
+  return { result, ms: performance.now() - t0 };
+}
+
+const errorsOf = (r: LoadResult): Issue[] => r.issues.filter((i) => i.severity === 'error');
+
+/** The rendered issues of a fixture, as a user sees them. */
+function render(name: string): string {
+  return formatIssues(load(name).result.issues);
+}
+
+/** 1-based line and column of the first occurrence of `needle` in a fixture. */
+function positionOf(name: string, needle: string): { line: number; col: number } {
+  const lines = read(name).split('\n');
+  const line = lines.findIndex((l) => l.includes(needle));
+  if (line < 0) throw new Error(`${needle} not in ${name}`);
+  return { line: line + 1, col: lines[line]!.indexOf(needle) + 1 };
+}
+
+// Hostile inputs generated at run time rather than committed.
+const generated: Record<string, () => string> = {
+  // One byte over the size limit, padded inside a comment after a valid spec.
+  'oversized.yaml': () => {
+    const spec = read('misspelled-layer-type.yaml').replace('dnese', 'dense');
+    return spec + '# ' + 'x'.repeat(PARSE_LIMITS.maxBytes - spec.length - 2 + 1) ;
+  },
+  // 1,000 block mappings, each indented one space deeper (about 500 KB, under the size limit).
+  'deep-block-mapping.yaml': () => {
+    const lines = ['specVersion: 1', 'name: deep-block-map', 'reference:'];
+    for (let i = 0; i < 1000; i++) lines.push(`${' '.repeat(i + 1)}k${i}:`);
+    lines.push(`${' '.repeat(1001)}leaf: 1`);
+    return lines.join('\n') + '\n';
+  },
+  // 5,000 nested flow mappings.
+  'deep-flow-mapping.yaml': () => `specVersion: 1\nname: deep\nreference: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}\n`,
+  // 5,000 nested JSON arrays.
+  'deep-nesting.json': () => `{"specVersion": 1, "name": "deep", "model": ${'['.repeat(5000)}${']'.repeat(5000)}}`,
+};
+
+describe('every bad spec in test/bad-specs', () => {
+  it('has a corpus of at least 35 fixtures', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(35);
+  });
+
+  const all: [string, () => string][] = [...fixtures.map((f): [string, () => string] => [f, () => read(f)]), ...Object.entries(generated)];
+  for (const [name, text] of all) {
+    it(`${name} is refused with located errors, in under a second`, () => {
+      const src = text();
+      let out!: ReturnType<typeof load>;
+      expect(() => (out = load(name, src))).not.toThrow();
+      const { result, ms } = out;
+      expect(result.ok).toBe(false);
+      const errors = errorsOf(result);
+      expect(errors.length).toBeGreaterThan(0);
+      // A handful of lines, never a wall of Ajv output.
+      expect(errors.length).toBeLessThanOrEqual(3);
+      const lineCount = src.split('\n').length;
+      for (const e of errors) {
+        expect(e.message.trim(), JSON.stringify(e)).not.toBe('');
+        expect(e.loc, JSON.stringify(e)).toBeDefined();
+        expect(e.loc!.file).toBe(fileOf(name));
+        expect(e.loc!.line).toBeGreaterThanOrEqual(1);
+        expect(e.loc!.col).toBeGreaterThanOrEqual(1);
+        expect(e.loc!.line).toBeLessThanOrEqual(lineCount);
+        expect(e.message).not.toMatch(/undefined|\[object Object\]|NaN/);
+      }
+      expect(ms).toBeLessThan(1000);
+    });
+  }
+
+  it('pins the output of every fixture below (add an `it` when you add a fixture)', () => {
+    const pinned = [...read('bad-specs.test.ts').matchAll(/render\('([^']+)'\)\)\.toMatchInlineSnapshot/g)].map((m) => m[1]);
+    expect(pinned.sort()).toEqual(fixtures);
+  });
+});
+
+describe('hostile specs return issues instead of throwing', () => {
+  const cases: [string, string][] = [
+    ['alias-bomb.yaml', 'alias-limit'],
+    ['deep-nesting-flow.yaml', 'too-deep'],
+    ['deep-nesting-block.yaml', 'too-deep'],
+    ['deep-block-mapping.yaml', 'too-deep'],
+    ['deep-flow-mapping.yaml', 'too-deep'],
+    ['deep-nesting.json', 'too-deep'],
+    ['oversized.yaml', 'too-large'],
+    ['proto-key.yaml', 'forbidden-key'],
+    ['constructor-key.yaml', 'forbidden-key'],
+  ];
+  for (const [name, code] of cases) {
+    it(`${name}: ${code}`, () => {
+      const text = generated[name]?.() ?? read(name);
+      const { result, ms } = load(name, text);
+      expect(result.ok).toBe(false);
+      expect(result.issues.map((i) => i.code)).toEqual([code]);
+      expect(ms).toBeLessThan(1000);
+    });
+  }
+
+  it('the oversized spec is refused with its size and the limit', () => {
+    const text = generated['oversized.yaml']!();
+    expect(Buffer.byteLength(text)).toBe(PARSE_LIMITS.maxBytes + 1);
+    expect(formatIssues(load('oversized.yaml', text).result.issues)).toMatchInlineSnapshot(`"bad-specs/oversized.yaml:1:1 error the spec is 1048577 bytes; the limit is 1048576 (a spec describes an experiment; data belongs in dataset files)"`);
+  });
+
+  it('deep nesting is refused where it gets too deep', () => {
+    expect(formatIssues(load('deep-block-mapping.yaml', generated['deep-block-mapping.yaml']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-block-mapping.yaml:1004:1002 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+    expect(formatIssues(load('deep-flow-mapping.yaml', generated['deep-flow-mapping.yaml']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-flow-mapping.yaml:3:20008 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+    expect(formatIssues(load('deep-nesting.json', generated['deep-nesting.json']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-nesting.json:1:5044 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+  });
+
+  it('a __proto__ key does not pollute Object.prototype', () => {
+    load('proto-key.yaml');
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('key cases, beyond the snapshots', () => {
+  it('a misspelled layer type suggests "dense" at the exact line and column of the value', () => {
+    const { result } = load('misspelled-layer-type.yaml');
+    const errors = errorsOf(result);
+    expect(errors).toHaveLength(1);
+    const [e] = errors;
+    expect(e!.code).toBe('unknown-type');
+    expect(e!.path).toBe('model.layers.2.type');
+    expect(e!.hint).toBe('did you mean "dense"?');
+    expect(e!.loc).toEqual({ file: 'bad-specs/misspelled-layer-type.yaml', ...positionOf('misspelled-layer-type.yaml', 'dnese') });
+  });
+
+  it('a misspelled layer type in block style and in JSON is located at the value too', () => {
+    const block = errorsOf(load('misspelled-layer-type-block.yaml').result);
+    expect(block.map((e) => [e.hint, e.loc?.line, e.loc?.col])).toEqual([['did you mean "maxPooling2d"?', ...Object.values(positionOf('misspelled-layer-type-block.yaml', 'maxPoolin2d'))]]);
+    const json = errorsOf(load('misspelled-layer-type.json').result);
+    expect(json.map((e) => [e.hint, e.loc?.line, e.loc?.col])).toEqual([['did you mean "conv2d"?', ...Object.values(positionOf('misspelled-layer-type.json', '"conv2D"'))]]);
+  });
+
+  it('the two-problem file yields exactly two errors, one per problem', () => {
+    const errors = errorsOf(load('two-problems.yaml').result);
+    expect(errors).toHaveLength(2);
+    expect(errors.map((e) => e.path).sort()).toEqual(['model.layers.2.rate', 'model.layers.5.type']);
+  });
+
+  it.each([
+    ['misspelled-optimizer-type.yaml', 'adma', 'adam'],
+    ['misspelled-loss-type.yaml', 'sparseCategoricalCrossEntropy', 'sparseCategoricalCrossentropy'],
+    ['misspelled-dataset-type.yaml', 'fashionMinst', 'fashionMnist'],
+    ['misspelled-initializer.yaml', 'heUniorm', 'heUniform'],
+    ['misspelled-initializer-object.yaml', 'glorotNormall', 'glorotNormal'],
+    ['misspelled-activation.yaml', 'reul', 'relu'],
+    ['misspelled-model-type.yaml', 'sequental', 'sequential'],
+  ])('%s: "%s" suggests "%s" at the value', (name, wrong, right) => {
+    const errors = errorsOf(load(name).result);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.hint).toBe(`did you mean "${right}"?`);
+    expect({ line: errors[0]!.loc?.line, col: errors[0]!.loc?.col }).toEqual(positionOf(name, wrong));
+  });
+
+  it.each([
+    ['unknown-top-level-key.yaml', 'descripton', 'description'],
+    ['unknown-layer-key.yaml', 'unit', 'units'],
+    ['unknown-training-key.yaml', 'batch_size', 'batchSize'],
+  ])('%s: unknown key "%s" suggests "%s" at the key', (name, wrong, right) => {
+    const unknown = errorsOf(load(name).result).filter((e) => e.code === 'unknown-field');
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]!.hint).toBe(`did you mean "${right}"?`);
+    expect({ line: unknown[0]!.loc?.line, col: unknown[0]!.loc?.col }).toEqual(positionOf(name, `${wrong}:`));
+  });
+
+  it('the memory budget refusal gives the estimate and the budget', () => {
+    const [e] = errorsOf(load('billion-dense-units.yaml').result);
+    expect(e!.code).toBe('memory-budget');
+    expect(e!.message).toMatch(/estimated [\d.]+ [KMGTP]iB/);
+    expect(e!.message).toContain('over the budget of 4.0 GiB');
+  });
+
+  it('hard problems are found statically, each at the offending layer', () => {
+    const at = (name: string) => errorsOf(load(name).result).map((e) => [e.code, e.path, e.loc?.line]);
+    expect(at('kernel-larger-than-input.yaml')).toEqual([['shape', 'model.layers.5.kernelSize', positionOf('kernel-larger-than-input.yaml', 'kernelSize: 7').line]]);
+    expect(at('pool-larger-than-input.yaml')).toEqual([['shape', 'model.layers.7.poolSize', 18]]);
+    expect(at('reshape-mismatch.yaml')).toEqual([['shape', 'model.layers.1.targetShape', positionOf('reshape-mismatch.yaml', 'targetShape').line]]);
+    expect(at('output-units-mismatch.yaml')).toEqual([['output-shape', 'model.layers.3', positionOf('output-units-mismatch.yaml', 'units: 12').line]]);
+    expect(at('loss-labels-mismatch.yaml')).toEqual([['labels-vs-loss', 'data.preprocess.labels', positionOf('loss-labels-mismatch.yaml', 'labels: integer').line]]);
+  });
+});
+
+describe('pinned output of every fixture', () => {
+  it('alias-bomb.yaml', () => {
+    expect(render('alias-bomb.yaml')).toMatchInlineSnapshot(`"bad-specs/alias-bomb.yaml:1:1 error too many alias expansions (limit 100): Excessive alias count indicates a resource exhaustion attack"`);
+  });
+
+  it('bad-indentation.yaml', () => {
+    expect(render('bad-indentation.yaml')).toMatchInlineSnapshot(`"bad-specs/bad-indentation.yaml:6:1 error YAML syntax: All mapping items must start at the same column"`);
+  });
+
+  it('bare-list.yaml', () => {
+    expect(render('bare-list.yaml')).toMatchInlineSnapshot(`"bad-specs/bare-list.yaml:1:1 error a spec must be a mapping of fields (specVersion, name, data, model, training, ...)"`);
+  });
+
+  it('bare-scalar.yaml', () => {
+    expect(render('bare-scalar.yaml')).toMatchInlineSnapshot(`"bad-specs/bare-scalar.yaml:1:1 error a spec must be a mapping of fields (specVersion, name, data, model, training, ...)"`);
+  });
+
+  it('billion-dense-units.yaml', () => {
+    expect(render('billion-dense-units.yaml')).toMatchInlineSnapshot(`"bad-specs/billion-dense-units.yaml:12:7 error model.layers[2]: training needs an estimated 12 TiB (parameters and optimizer state 12 TiB, activations 238 GiB at batch 32), over the budget of 4.0 GiB (the largest layer is dense_2 with 785,000,000,000 parameters; raise the budget with --memory-budget if this is intended)"`);
+  });
+
+  it('comment-only.yaml', () => {
+    expect(render('comment-only.yaml')).toMatchInlineSnapshot(`"bad-specs/comment-only.yaml:1:1 error a spec must be a mapping of fields (specVersion, name, data, model, training, ...)"`);
+  });
+
+  it('constructor-key.yaml', () => {
+    expect(render('constructor-key.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/constructor-key.yaml:4:1 error constructor: the key "constructor" is not allowed in a spec
+      bad-specs/constructor-key.yaml:5:3 error constructor.prototype: the key "prototype" is not allowed in a spec"
+    `);
+  });
+
+  it('deep-nesting-block.yaml', () => {
+    expect(render('deep-nesting-block.yaml')).toMatchInlineSnapshot(`"bad-specs/deep-nesting-block.yaml:10:5 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+  });
+
+  it('deep-nesting-flow.yaml', () => {
+    expect(render('deep-nesting-flow.yaml')).toMatchInlineSnapshot(`"bad-specs/deep-nesting-flow.yaml:9:5028 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+  });
+
+  it('dropout-rate-too-high.yaml', () => {
+    expect(render('dropout-rate-too-high.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/dropout-rate-too-high.yaml:12:30 error model.layers[2].rate: must be < 1, got 1.5
+          expected: < 1"
+    `);
+  });
+
+  it('duplicate-key.json', () => {
+    expect(render('duplicate-key.json')).toMatchInlineSnapshot(`"bad-specs/duplicate-key.json:13:40 error duplicate key: a key may appear once in a mapping"`);
+  });
+
+  it('duplicate-key.yaml', () => {
+    expect(render('duplicate-key.yaml')).toMatchInlineSnapshot(`"bad-specs/duplicate-key.yaml:17:3 error duplicate key: a key may appear once in a mapping"`);
+  });
+
+  it('early-stopping-default-monitor.yaml', () => {
+    expect(render('early-stopping-default-monitor.yaml')).toMatchInlineSnapshot(`"bad-specs/early-stopping-default-monitor.yaml:15:18 error training.earlyStopping.monitor: earlyStopping watches valLoss, but data.validation is none (monitor loss, or add data.validation)"`);
+  });
+
+  it('early-stopping-without-validation.yaml', () => {
+    expect(render('early-stopping-without-validation.yaml')).toMatchInlineSnapshot(`"bad-specs/early-stopping-without-validation.yaml:19:14 error training.earlyStopping.monitor: earlyStopping watches valLoss, but data.validation is none (monitor loss, or add data.validation)"`);
+  });
+
+  it('empty-layers.yaml', () => {
+    expect(render('empty-layers.yaml')).toMatchInlineSnapshot(`"bad-specs/empty-layers.yaml:9:11 error model.layers: must NOT have fewer than 2 items"`);
+  });
+
+  it('empty.yaml', () => {
+    expect(render('empty.yaml')).toMatchInlineSnapshot(`"bad-specs/empty.yaml:1:1 error a spec must be a mapping of fields (specVersion, name, data, model, training, ...)"`);
+  });
+
+  it('graph-concatenate-one-input.yaml', () => {
+    expect(render('graph-concatenate-one-input.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/graph-concatenate-one-input.yaml:12:7 error model.nodes[2]: concatenate #3 (joined): needs at least two inputs, got 1
+      bad-specs/graph-concatenate-one-input.yaml:12:50 error model.nodes[2].inputs: concatenate takes two or more inputs, got 1"
+    `);
+  });
+
+  it('graph-cycle.yaml', () => {
+    expect(render('graph-cycle.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-cycle.yaml:11:7 error model.nodes[1]: the nodes pixelDense1, pixelDense2, joined, flat, scores form a cycle"`);
+  });
+
+  it('graph-duplicate-node-names.yaml', () => {
+    expect(render('graph-duplicate-node-names.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-duplicate-node-names.yaml:12:15 error model.nodes[2].name: the name "pixelDense" is already used by model.nodes.1"`);
+  });
+
+  it('graph-unknown-input.yaml', () => {
+    expect(render('graph-unknown-input.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-unknown-input.yaml:12:79 error model.nodes[2].inputs[0]: no node is named "pixelDense" (did you mean "pixelDense1"?)"`);
+  });
+
+  it('graph-unknown-output.yaml', () => {
+    expect(render('graph-unknown-output.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-unknown-output.yaml:13:13 error model.outputs[0]: no node is named "score" (did you mean "scores"?)"`);
+  });
+
+  it('input-shape-wrong-size.yaml', () => {
+    expect(render('input-shape-wrong-size.yaml')).toMatchInlineSnapshot(`"bad-specs/input-shape-wrong-size.yaml:10:29 error model.layers[0].shape: input (32, 32, 1) has 1024 values per example but fashionMnist images have 28x28 = 784"`);
+  });
+
+  it('kernel-larger-than-input.yaml', () => {
+    expect(render('kernel-larger-than-input.yaml')).toMatchInlineSnapshot(`"bad-specs/kernel-larger-than-input.yaml:15:48 error model.layers[5].kernelSize: conv2d #6: kernel 7 is larger than its 5x5 input (use padding: same, a smaller kernel, or pad the input (zeroPadding2d))"`);
+  });
+
+  it('loss-labels-mismatch.yaml', () => {
+    expect(render('loss-labels-mismatch.yaml')).toMatchInlineSnapshot(`"bad-specs/loss-labels-mismatch.yaml:6:40 error data.preprocess.labels: categoricalCrossentropy needs oneHot labels, but data.preprocess.labels is integer (set data.preprocess.labels: oneHot, or use sparseCategoricalCrossentropy)"`);
+  });
+
+  it('missing-loss.yaml', () => {
+    expect(render('missing-loss.yaml')).toMatchInlineSnapshot(`"bad-specs/missing-loss.yaml:14:3 error training.loss: missing required field "loss""`);
+  });
+
+  it('missing-model.yaml', () => {
+    expect(render('missing-model.yaml')).toMatchInlineSnapshot(`"bad-specs/missing-model.yaml:2:1 error model: missing required field "model""`);
+  });
+
+  it('missing-units.yaml', () => {
+    expect(render('missing-units.yaml')).toMatchInlineSnapshot(`"bad-specs/missing-units.yaml:12:7 error model.layers[2].units: missing required field "units""`);
+  });
+
+  it('misspelled-activation.yaml', () => {
+    expect(render('misspelled-activation.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-activation.yaml:12:46 error model.layers[2].activation: "reul" is not allowed (did you mean "relu"?)
+          valid: linear, relu, relu6, elu, selu, sigmoid, hardSigmoid, softmax, softplus, softsign, tanh, swish, mish, gelu"
+    `);
+  });
+
+  it('misspelled-dataset-type.yaml', () => {
+    expect(render('misspelled-dataset-type.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-dataset-type.yaml:5:20 error data.dataset.type: unknown type "fashionMinst" (did you mean "fashionMnist"?)
+          valid: fashionMnist, mnist, csv"
+    `);
+  });
+
+  it('misspelled-initializer-object.yaml', () => {
+    expect(render('misspelled-initializer-object.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-initializer-object.yaml:12:79 error model.layers[2].kernelInitializer.type: unknown type "glorotNormall" (did you mean "glorotNormal"?)
+          valid: zeros, ones, constant, glorotUniform, glorotNormal, heUniform, heNormal, lecunUniform, lecunNormal, randomUniform, randomNormal"
+    `);
+  });
+
+  it('misspelled-initializer.yaml', () => {
+    expect(render('misspelled-initializer.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-initializer.yaml:14:71 error model.layers[3].kernelInitializer: "heUniorm" is not allowed (did you mean "heUniform"?)
+          valid: zeros, ones, constant, glorotUniform, glorotNormal, heUniform, heNormal, lecunUniform, lecunNormal, randomUniform, randomNormal"
+    `);
+  });
+
+  it('misspelled-layer-type-block.yaml', () => {
+    expect(render('misspelled-layer-type-block.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-layer-type-block.yaml:19:13 error model.layers[2].type: unknown type "maxPoolin2d" (did you mean "maxPooling2d"?)
+          valid: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
+    `);
+  });
+
+  it('misspelled-layer-type.json', () => {
+    expect(render('misspelled-layer-type.json')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-layer-type.json:12:17 error model.layers[1].type: unknown type "conv2D" (did you mean "conv2d"?)
+          valid: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
+    `);
+  });
+
+  it('misspelled-layer-type.yaml', () => {
+    expect(render('misspelled-layer-type.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-layer-type.yaml:14:15 error model.layers[2].type: unknown type "dnese" (did you mean "dense"?)
+          valid: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
+    `);
+  });
+
+  it('misspelled-loss-type.yaml', () => {
+    expect(render('misspelled-loss-type.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-loss-type.yaml:16:17 error training.loss.type: unknown type "sparseCategoricalCrossEntropy" (did you mean "sparseCategoricalCrossentropy"?)
+          valid: sparseCategoricalCrossentropy, categoricalCrossentropy, meanSquaredError"
+    `);
+  });
+
+  it('misspelled-model-type.yaml', () => {
+    expect(render('misspelled-model-type.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-model-type.yaml:8:9 error model.type: unknown type "sequental" (did you mean "sequential"?)
+          valid: sequential, graph"
+    `);
+  });
+
+  it('misspelled-optimizer-type.yaml', () => {
+    expect(render('misspelled-optimizer-type.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/misspelled-optimizer-type.yaml:15:22 error training.optimizer.type: unknown type "adma" (did you mean "adam"?)
+          valid: adam, adamax, sgd, rmsprop, adagrad"
+    `);
+  });
+
+  it('negative-units.yaml', () => {
+    expect(render('negative-units.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/negative-units.yaml:13:14 error model.layers[2].units: must be >= 1, got -128
+          expected: >= 1"
+    `);
+  });
+
+  it('output-units-mismatch.yaml', () => {
+    expect(render('output-units-mismatch.yaml')).toMatchInlineSnapshot(`"bad-specs/output-units-mismatch.yaml:13:7 error model.layers[3]: the model outputs (12) per example, but fashionMnist has 10 classes: the output must be (10) (end with {type: dense, units: 10, activation: softmax})"`);
+  });
+
+  it('pool-larger-than-input.yaml', () => {
+    expect(render('pool-larger-than-input.yaml')).toMatchInlineSnapshot(`"bad-specs/pool-larger-than-input.yaml:17:39 error model.layers[7].poolSize: maxPooling2d #8: pool 2 is larger than its 1x1 input (use padding: same, a smaller pool, or pad the input (zeroPadding2d))"`);
+  });
+
+  it('proto-key.yaml', () => {
+    expect(render('proto-key.yaml')).toMatchInlineSnapshot(`"bad-specs/proto-key.yaml:14:7 error model.layers[2].__proto__: the key "__proto__" is not allowed in a spec"`);
+  });
+
+  it('reshape-mismatch.yaml', () => {
+    expect(render('reshape-mismatch.yaml')).toMatchInlineSnapshot(`"bad-specs/reshape-mismatch.yaml:11:37 error model.layers[1].targetShape: reshape #2: cannot reshape (784) (784 elements) to (28, 28, 3) (2352 elements)"`);
+  });
+
+  it('sequential-without-input.yaml', () => {
+    expect(render('sequential-without-input.yaml')).toMatchInlineSnapshot();
+  });
+
+  it('spec-version-2.yaml', () => {
+    expect(render('spec-version-2.yaml')).toMatchInlineSnapshot(`"bad-specs/spec-version-2.yaml:2:14 error specVersion: this spec is version 2, but this modelspec reads up to version 1 (upgrade modelspec)"`);
+  });
+
+  it('spec-version-missing.yaml', () => {
+    expect(render('spec-version-missing.yaml')).toMatchInlineSnapshot(`"bad-specs/spec-version-missing.yaml:2:1 error specVersion: missing required field "specVersion" (add "specVersion: 1" at the top)"`);
+  });
+
+  it('spec-version-string.yaml', () => {
+    expect(render('spec-version-string.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/spec-version-string.yaml:2:14 error specVersion: specVersion must be a positive integer, got "one"
+          valid: 1"
+    `);
+  });
+
+  it('tab-indentation.yaml', () => {
+    expect(render('tab-indentation.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/tab-indentation.yaml:14:1 error YAML syntax: Tabs are not allowed as indentation
+      bad-specs/tab-indentation.yaml:15:1 error YAML syntax: Tabs are not allowed as indentation"
+    `);
+  });
+
+  it('trailing-comma.json', () => {
+    expect(render('trailing-comma.json')).toMatchInlineSnapshot(`""`);
+  });
+
+  it('two-problems.yaml', () => {
+    expect(render('two-problems.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/two-problems.yaml:13:30 error model.layers[2].rate: must be < 1, got 1.5
+          expected: < 1
+      bad-specs/two-problems.yaml:16:15 error model.layers[5].type: unknown type "dnese" (did you mean "dense"?)
+          valid: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
+    `);
+  });
+
+  it('units-not-a-number.yaml', () => {
+    expect(render('units-not-a-number.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/units-not-a-number.yaml:12:29 error model.layers[2].units: expected integer, got string "abc"
+          expected: integer"
+    `);
+  });
+
+  it('unknown-layer-key.yaml', () => {
+    expect(render('unknown-layer-key.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/unknown-layer-key.yaml:12:7 error model.layers[2].units: missing required field "units"
+      bad-specs/unknown-layer-key.yaml:12:22 error model.layers[2].unit: unknown field "unit" (did you mean "units"?)
+          valid: type, name, units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer"
+    `);
+  });
+
+  it('unknown-top-level-key.yaml', () => {
+    expect(render('unknown-top-level-key.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/unknown-top-level-key.yaml:4:1 error descripton: unknown field "descripton" (did you mean "description"?)
+          valid: $schema, specVersion, name, title, description, source, reference, data, model, training, seed, reproduce, outputs"
+    `);
+  });
+
+  it('unknown-training-key.yaml', () => {
+    expect(render('unknown-training-key.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/unknown-training-key.yaml:16:3 error training.batch_size: unknown field "batch_size" (did you mean "batchSize"?)
+          valid: optimizer, loss, metrics, epochs, batchSize, shuffle, earlyStopping"
+    `);
+  });
+
+  it('validation-fraction-too-high.yaml', () => {
+    expect(render('validation-fraction-too-high.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/validation-fraction-too-high.yaml:7:41 error data.validation.fraction: must be < 1, got 1.2
+          expected: < 1"
+    `);
+  });
+
+  it('wrong-type.json', () => {
+    expect(render('wrong-type.json')).toMatchInlineSnapshot(`
+      "bad-specs/wrong-type.json:18:15 error training.epochs: expected integer, got string "ten"
+          expected: integer"
+    `);
+  });
+
+  it('yaml-syntax-error.yaml', () => {
+    expect(render('yaml-syntax-error.yaml')).toMatchInlineSnapshot(`"bad-specs/yaml-syntax-error.yaml:12:5 error YAML syntax: Flow map in block collection must be sufficiently indented and end with a }"`);
+  });
+
+  it('zero-filters.yaml', () => {
+    expect(render('zero-filters.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/zero-filters.yaml:11:32 error model.layers[1].filters: must be >= 1, got 0
+          expected: >= 1"
+    `);
+  });
+});
