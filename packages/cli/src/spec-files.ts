@@ -1,5 +1,5 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { builtinRegistries, createSpecLoader, issue, type LoadResult, type Registries, type SpecLoader } from '@modelspec/core';
 
 let cached: { reg: Registries; loader: SpecLoader } | undefined;
@@ -41,5 +41,9 @@ export async function loadSpecFile(path: string, memoryBudgetBytes?: number, ove
     const code = (e as NodeJS.ErrnoException).code;
     return { ok: false, file, issues: [issue('file-unreadable', '', code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`, { loc: { file, line: 1, col: 1 } })] };
   }
-  return specLoader().loader.load(text, file, { ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}), ...(overrides ? { overrides } : {}) });
+  const read = async (p: string, from: string) => {
+    const abs = resolve(dirname(resolve(from)), p);
+    return { text: await readFile(abs, 'utf8'), file: shown(abs) };
+  };
+  return specLoader().loader.loadComposed(text, file, read, { ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}), ...(overrides ? { overrides } : {}) });
 }

@@ -12,3 +12,5 @@ declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean });
   decode(input?: Uint8Array): string;
 }
+declare function btoa(data: string): string;
+declare function atob(data: string): string;

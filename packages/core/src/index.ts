@@ -54,10 +54,15 @@ export * from './data/index.js';
 export * from './eval/index.js';
 
 // Experiments: data → engine → compile → train → evaluate
-export { runExperiment, evaluateModel, evaluateTestSet } from './training/experiment.js';
+export { runExperiment, evaluateModel, evaluateTestSet, toBase64 } from './training/experiment.js';
+export { buildReproduction, compareWithReference, measuredFigures, summarizeRun } from './report/compare.js';
+export type { Reproduction, RunSummary, FigureComparison, Verdict, PredictionRecord } from './report/types.js';
+export type { MetricKey } from './spec/sections.js';
 export type { ExperimentResult, ExperimentHooks, ExperimentOptions, TestEvaluation, Prediction } from './training/experiment.js';
 export { prepareData, disposeData } from './training/prepare.js';
 export type { PreparedData, PrepareOptions } from './training/prepare.js';
 export { applyOverrides } from './spec/overrides.js';
+export { composeSpec, mergeSpecs } from './spec/compose.js';
+export type { SpecReader } from './spec/compose.js';
 export type { LoadOptions } from './spec/load.js';
 export type { BatchProgress } from './training/loop.js';

@@ -11,10 +11,8 @@ export function formatIssue(i: Issue, fallbackFile?: string): string {
   const where = i.loc ? `${i.loc.file}:${i.loc.line}:${i.loc.col}` : fallbackFile ?? '';
   const head = [where, i.severity, i.path ? displayPath(i.path) + ':' : ''].filter(Boolean).join(' ');
   const lines = [`${head} ${i.message}${i.hint ? ` (${i.hint})` : ''}`];
-  if (i.expected && i.code !== 'unknown-type' && i.code !== 'unknown-field' && i.code !== 'invalid-value') lines.push(`    expected: ${i.expected}`);
-  if (i.code === 'unknown-type' || i.code === 'invalid-value' || i.code === 'unknown-field') {
-    if (i.expected && i.expected.length < 400) lines.push(`    valid: ${i.expected}`);
-  }
+  // `expected` adds a line only when the message does not already say it (lists of valid names, mostly).
+  if (i.expected && !i.message.includes(i.expected) && i.expected.length < 400) lines.push(`    expected: ${i.expected}`);
   return lines.join('\n');
 }
 

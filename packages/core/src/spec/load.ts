@@ -1,6 +1,7 @@
-import type { Issue } from '../errors.js';
+import { issue, type Issue } from '../errors.js';
 import { checkSpec, type CheckOptions, type CheckReport } from '../check/check.js';
 import { parseSpecText, type ParsedSource } from './parse.js';
+import { composeSpec, type SpecReader } from './compose.js';
 import { upgradeSpec } from './upgrade.js';
 import { applyOverrides } from './overrides.js';
 import type { Registries } from './registries.js';
@@ -28,27 +29,42 @@ export interface SpecLoader {
   readonly validator: Validator;
   /** parse → upgrade → validate → check, collecting every problem with its location. */
   load(text: string, file: string, opts?: LoadOptions): LoadResult;
+  /** The same, after resolving `extends` (each base read with `read`) and merging. */
+  loadComposed(text: string, file: string, read: SpecReader, opts?: LoadOptions): Promise<LoadResult>;
 }
 
 export function createSpecLoader(reg: Registries): SpecLoader {
   const validator = createValidator(reg);
+
+  const fromSource = (source: ParsedSource, opts?: LoadOptions): LoadResult => {
+    const file = source.file;
+    const locate = (i: Issue): Issue => (i.loc ? i : { ...i, loc: source.locate(i.path) ?? { file, line: 1, col: 1 } });
+    const up = upgradeSpec(source.data as Record<string, unknown>);
+    if (up.issues.length) return { ok: false, file, issues: up.issues.map(locate) };
+    const over = applyOverrides(up.data, opts?.overrides ?? {});
+    if (over.issues.length) return { ok: false, file, issues: over.issues.map(locate) };
+    const v = validator.validate(over.data, source);
+    if (!v.ok) return { ok: false, file, issues: v.issues.map(locate) };
+    const check = checkSpec(v.spec, reg, opts);
+    const issues = check.issues.map(locate);
+    if (issues.some((i) => i.severity === 'error')) return { ok: false, file, issues };
+    return { ok: true, file, spec: v.spec, check, source, issues };
+  };
+
   return {
     validator,
     load(text, file, opts) {
       const parsed = parseSpecText(text, file);
       if (!parsed.ok) return { ok: false, file, issues: parsed.issues };
-      const { source } = parsed;
-      const locate = (i: Issue): Issue => (i.loc ? i : { ...i, loc: source.locate(i.path) ?? { file, line: 1, col: 1 } });
-      const up = upgradeSpec(source.data as Record<string, unknown>);
-      if (up.issues.length) return { ok: false, file, issues: up.issues.map(locate) };
-      const over = applyOverrides(up.data, opts?.overrides ?? {});
-      if (over.issues.length) return { ok: false, file, issues: over.issues.map(locate) };
-      const v = validator.validate(over.data, source);
-      if (!v.ok) return { ok: false, file, issues: v.issues.map(locate) };
-      const check = checkSpec(v.spec, reg, opts);
-      const issues = check.issues.map(locate);
-      if (issues.some((i) => i.severity === 'error')) return { ok: false, file, issues };
-      return { ok: true, file, spec: v.spec, check, source, issues };
+      if ((parsed.source.data as Record<string, unknown>)['extends'] !== undefined) {
+        const loc = parsed.source.locate('extends');
+        return { ok: false, file, issues: [issue('extends-unresolved', 'extends', 'this spec extends another, which only loadComposed (with a file reader) can resolve', loc ? { loc } : {})] };
+      }
+      return fromSource(parsed.source, opts);
+    },
+    async loadComposed(text, file, read, opts) {
+      const composed = await composeSpec(text, file, read);
+      return composed.ok ? fromSource(composed.source, opts) : { ok: false, file, issues: composed.issues };
     },
   };
 }

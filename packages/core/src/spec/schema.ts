@@ -46,6 +46,7 @@ const specShape = () =>
   Type.Object(
     {
       $schema: Type.Optional(Type.String({ description: 'JSON Schema reference for editors; ignored by modelspec.' })),
+      extends: Type.Optional(Type.String({ minLength: 1, description: 'Path of a spec this one builds on (relative to this file): its fields are merged under these; lists replace, a changed `type` replaces the whole mapping.' })),
       specVersion: req(Type.Literal(SPEC_VERSION), `Version of the spec format (current: ${SPEC_VERSION}).`),
       name: req(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]*$', maxLength: 80 }), 'Short id used for run folders and reports (lowercase, digits, . _ -).'),
       title: opt(Type.String(), '', 'Human-readable title.'),
@@ -96,7 +97,7 @@ type DeepRequired<T> = T extends (infer U)[]
     : T;
 
 /** A spec after validation: every default filled in, read-only. What runs is exactly this. */
-export type ResolvedModelSpec = DeepRequired<Omit<ModelSpec, '$schema'>>;
+export type ResolvedModelSpec = DeepRequired<Omit<ModelSpec, '$schema' | 'extends'>>;
 export type ResolvedLayer = LayerSpec & { name: string | null };
 
 function pluginUnion(items: (Plugin & { params: TObject })[], description: string, extra?: Record<string, TSchema>, extraRequired?: string[]) {

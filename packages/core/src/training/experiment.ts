@@ -11,6 +11,7 @@ import { deriveSeed } from '../random.js';
 import { confusionMatrix } from '../eval/confusion.js';
 import { classificationReport, type ClassificationReport } from '../eval/report.js';
 import { ModelspecError } from '../errors.js';
+import type { ImageSet } from '../data/types.js';
 import { evaluateExamples, trainModel, type BatchProgress, type EpochRecord, type Examples, type StopReason, type TrainOptions } from './loop.js';
 import { disposeData, prepareData, type PrepareOptions } from './prepare.js';
 
@@ -19,6 +20,27 @@ export interface Prediction {
   label: number;
   predicted: number;
   probabilities: number[];
+  /** The raw 0..255 pixels of the image, base64 (height x width, row-major), for report grids. */
+  pixels?: string;
+  height?: number;
+  width?: number;
+}
+
+/** Raw uint8 pixels as base64, with no Node or DOM dependency beyond the universal `btoa`. */
+export function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function attachPixels(predictions: Prediction[], set: ImageSet | null | undefined): void {
+  if (!set) return;
+  const per = set.height * set.width;
+  for (const p of predictions) {
+    p.pixels = toBase64(set.images.subarray(p.index * per, (p.index + 1) * per));
+    p.height = set.height;
+    p.width = set.width;
+  }
 }
 
 export interface TestEvaluation {
@@ -206,6 +228,7 @@ export async function runExperiment(loaded: LoadedSpec, backend: Backend, reg: R
 
     const t2 = performance.now();
     const test = data.test && trained.stopReason !== 'interrupted' ? await evaluateTestSet(model, data.test, spec, reg, classNames) : null;
+    if (test) attachPixels(test.predictions, loadedData.dataset.test);
     const tEval = (performance.now() - t2) / 1000;
     return {
       spec,
