@@ -63,7 +63,9 @@ export function checkSpec(spec: ResolvedModelSpec, reg: Registries, opts: CheckO
     const kind = reg.layers.get(node.type)!;
     const inputs = node.inputs.map((n) => shapes.get(n) ?? null);
     const info: LayerInfo = { name: node.name, type: node.type, path: node.path, inputs: node.inputs, outputShape: null, trainable: 0, nonTrainable: 0 };
-    if (inputs.every((s): s is Shape => s !== null)) {
+    // Wiring problems are reported by modelGraph; a node without the inputs its kind takes is not inferred.
+    const wired = kind.arity === 0 ? inputs.length === 0 : kind.arity === 1 ? inputs.length === 1 : inputs.length >= 2;
+    if (wired && inputs.every((s): s is Shape => s !== null)) {
       try {
         const r = kind.infer(node.params as never, inputs);
         if (r.shape.some((d) => d !== null && (!Number.isFinite(d) || d < 1))) {

@@ -2,6 +2,7 @@ import { issue, type Issue } from '../errors.js';
 import type { LayerRegistry } from '../layers/index.js';
 import type { ResolvedModelSpec } from '../spec/schema.js';
 import { suggest } from '../registry/registry.js';
+import { displayPath } from '../render.js';
 
 /** One node of the model, whichever form the spec used. */
 export interface ModelNode {
@@ -65,7 +66,7 @@ export function modelGraph(spec: ResolvedModelSpec, layers: LayerRegistry): { gr
   for (const n of nodes) {
     const arity = layers.get(n.type)?.arity;
     n.inputs.forEach((inp, j) => {
-      if (!byName.has(inp)) issues.push(issue('unknown-node', `${n.path}.inputs.${j}`, `no node is named "${inp}"`, suggestion(inp, [...byName.keys()])));
+      if (!byName.has(inp) && issues.length < 50) issues.push(issue('unknown-node', `${n.path}.inputs.${j}`, `no node is named "${inp}"`, suggestion(inp, [...byName.keys()])));
     });
     if (arity === 0 && n.inputs.length) issues.push(issue('input-has-inputs', `${n.path}.inputs`, 'an input node takes no inputs'));
     if (arity === 1 && n.inputs.length !== 1) issues.push(issue('arity', `${n.path}.inputs`, `${n.type} takes exactly one input, got ${n.inputs.length}`));
@@ -77,21 +78,38 @@ export function modelGraph(spec: ResolvedModelSpec, layers: LayerRegistry): { gr
   });
   if (issues.length) return { graph: { nodes, inputs: [], outputs }, issues };
 
-  // Topological order (Kahn), reporting a cycle by the nodes on it.
+  // Topological order (Kahn's algorithm, linear in nodes + edges).
+  const indegree = new Map(nodes.map((n) => [n.name, n.inputs.length]));
+  const consumers = new Map<string, ModelNode[]>(nodes.map((n) => [n.name, []]));
+  for (const n of nodes) for (const inp of n.inputs) consumers.get(inp)!.push(n);
   const order: ModelNode[] = [];
-  const pending = new Map(nodes.map((n) => [n.name, new Set(n.inputs)]));
-  while (pending.size) {
-    const ready = [...pending.entries()].filter(([, deps]) => deps.size === 0).map(([k]) => k);
-    if (!ready.length) {
-      const cyc = [...pending.keys()];
-      issues.push(issue('cycle', byName.get(cyc[0]!)!.path, `the nodes ${cyc.join(', ')} form a cycle`));
-      break;
+  const ready = nodes.filter((n) => n.inputs.length === 0);
+  for (let i = 0; i < ready.length; i++) {
+    const n = ready[i]!;
+    order.push(n);
+    for (const c of consumers.get(n.name)!) {
+      const d = indegree.get(c.name)! - 1;
+      indegree.set(c.name, d);
+      if (d === 0) ready.push(c);
     }
-    for (const name of ready) {
-      pending.delete(name);
-      order.push(byName.get(name)!);
-      for (const deps of pending.values()) deps.delete(name);
+  }
+  if (order.length < nodes.length) {
+    // What is left is the cycles plus what hangs below them; trim the nodes that feed nothing left over.
+    const placed = new Set(order);
+    const left = new Set(nodes.filter((n) => !placed.has(n)).map((n) => n.name));
+    let trimmed = true;
+    while (trimmed) {
+      trimmed = false;
+      for (const name of left) {
+        if (!consumers.get(name)!.some((c) => left.has(c.name))) {
+          left.delete(name);
+          trimmed = true;
+        }
+      }
     }
+    const cyc = nodes.filter((n) => left.has(n.name));
+    issues.push(issue('cycle', cyc[0]!.path, `the nodes ${cyc.map((n) => n.name).join(', ')} form a cycle: each is, through its inputs, an input of itself`));
+    return { graph: { nodes: order, inputs: [], outputs }, issues };
   }
   const used = new Set([...nodes.flatMap((n) => n.inputs), ...outputs]);
   for (const n of nodes) {
@@ -104,12 +122,13 @@ function checkUnique(nodes: ModelNode[], issues: Issue[]) {
   const seen = new Map<string, ModelNode>();
   for (const n of nodes) {
     const prev = seen.get(n.name);
-    if (prev) issues.push(issue('duplicate-name', `${n.path}.name`, `the name "${n.name}" is already used by ${prev.path}`));
+    if (prev) issues.push(issue('duplicate-name', `${n.path}.name`, `the name "${n.name}" is already used by ${displayPath(prev.path)}`));
     seen.set(n.name, n);
   }
 }
 
 function suggestion(name: string, names: string[]) {
-  const close = suggest(name, names);
+  // Suggestions cost a distance per name; past a few thousand names they are not worth the time.
+  const close = names.length <= 2000 ? suggest(name, names) : undefined;
   return close ? { hint: `did you mean "${close}"?` } : {};
 }

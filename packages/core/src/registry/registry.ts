@@ -13,6 +13,12 @@ export function suggest(name: string, candidates: readonly string[]): string | u
   const lower = candidates.map((c) => c.toLowerCase());
   const exactCase = lower.indexOf(name.toLowerCase());
   if (exactCase >= 0) return candidates[exactCase];
+  // A prefix of a name, or a name plus a suffix ("int" for "integer", "directory" for "dir").
+  const n = name.toLowerCase();
+  if (n.length >= 3) {
+    const pre = lower.findIndex((c) => c.startsWith(n) || (n.startsWith(c) && c.length >= 3));
+    if (pre >= 0) return candidates[pre];
+  }
   const best = closest(name.toLowerCase(), lower);
   const d = distance(name.toLowerCase(), best);
   return d <= Math.max(2, Math.floor(best.length / 3)) ? candidates[lower.indexOf(best)] : undefined;

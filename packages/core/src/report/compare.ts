@@ -58,7 +58,7 @@ export function compareWithReference(spec: ResolvedModelSpec, runs: RunSummary[]
   const figures: FigureComparison[] = [];
   for (const f of ref?.figures ?? []) {
     const values = runs.map((r) => r.measured[f.metric]).filter((v): v is number => v !== undefined);
-    const tolerance = f.tolerance ?? ref!.tolerance;
+    const tolerance = f.tolerance ?? (f.metric.toLowerCase().includes('loss') ? ref!.lossTolerance : ref!.tolerance);
     const measured = values.length ? stats(values) : null;
     const difference = measured ? measured.mean - f.value : null;
     figures.push({
@@ -83,7 +83,7 @@ export function compareWithReference(spec: ResolvedModelSpec, runs: RunSummary[]
   return { figures, verdict };
 }
 
-export function buildReproduction(spec: ResolvedModelSpec, specFile: string, classNames: string[], runs: RunSummary[], wallSeconds: number, date = new Date()): Reproduction {
+export function buildReproduction(spec: ResolvedModelSpec, specFile: string, classNames: string[], runs: RunSummary[], wallSeconds: number, conditions: string[] = [], date = new Date()): Reproduction {
   const { figures, verdict } = compareWithReference(spec, runs);
-  return { spec, specFile, classNames, runs, figures, verdict, engine: [...new Set(runs.map((r) => r.engine))].join(', '), date: date.toISOString(), wallSeconds };
+  return { spec, specFile, classNames, runs, figures, verdict, conditions, engine: [...new Set(runs.map((r) => r.engine))].join(', '), date: date.toISOString(), wallSeconds };
 }

@@ -57,4 +57,9 @@ export interface Reproduction {
   engine: string;
   date: string;
   wallSeconds: number;
+  /**
+   * How the runs departed from the spec as published (`--limit 1000`, `--epochs 2`,
+   * `--set ...`). Non-empty means a reduced run: its verdicts say little about the paper.
+   */
+  conditions: string[];
 }

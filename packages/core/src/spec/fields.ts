@@ -28,7 +28,8 @@ export function nullable<T extends TSchema>(schema: T, description: string) {
   return Type.Optional(orNull(schema, { default: null, description }));
 }
 
-export const PositiveInt = (o: object = {}) => Type.Integer({ minimum: 1, ...o });
+/** Sizes, counts, extents: at most 2^31 - 1, which is also the most elements tfjs can index. */
+export const PositiveInt = (o: object = {}) => Type.Integer({ minimum: 1, maximum: 2147483647, ...o });
 export const Fraction = (o: object = {}) => Type.Number({ minimum: 0, exclusiveMaximum: 1, ...o });
 /** A 2-D size: a single integer for both axes, or [rows, cols]. */
 export const Size2 = () => Type.Union([PositiveInt(), tuple(PositiveInt(), PositiveInt())]);

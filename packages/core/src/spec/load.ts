@@ -46,7 +46,7 @@ export function createSpecLoader(reg: Registries): SpecLoader {
     const v = validator.validate(over.data, source);
     if (!v.ok) return { ok: false, file, issues: v.issues.map(locate) };
     const check = checkSpec(v.spec, reg, opts);
-    const issues = check.issues.map(locate);
+    const issues = check.issues.slice(0, 50).map(locate);
     if (issues.some((i) => i.severity === 'error')) return { ok: false, file, issues };
     return { ok: true, file, spec: v.spec, check, source, issues };
   };

@@ -1,15 +1,30 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { issue, type Issue, type SourceLocation } from '../errors.js';
 
 /** Limits that keep a hostile spec from hurting the process. A spec is data, never code. */
 export const PARSE_LIMITS = {
-  /** Bytes. The largest real spec is a few KB. */
-  maxBytes: 1 << 20,
+  /** Bytes. The largest real spec is a few KB; 128 KiB (some 2,000 layers) also keeps every stage of a hostile file well under a second. */
+  maxBytes: 128 * 1024,
   /** Nesting depth of maps and lists; checked before the YAML parser recurses. */
   maxDepth: 64,
   /** Alias expansions (`*ref`) while building the data: stops "billion laughs". */
   maxAliases: 100,
+  /** Values (scalars, lists, mappings) after aliases are expanded: stops amplification that stays under the alias count. */
+  maxValues: 200_000,
 } as const;
+
+/** Counts the values in parsed data, stopping once past `cap` (an explicit stack, no recursion). */
+function countValues(data: unknown, cap: number): number {
+  let n = 0;
+  const stack: unknown[] = [data];
+  while (stack.length && n <= cap) {
+    const v = stack.pop();
+    n++;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) stack.push(x);
+  }
+  return n;
+}
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -26,43 +41,78 @@ export type ParseResult = { ok: true; source: ParsedSource; issues: Issue[] } | 
 /**
  * Nesting depth estimated without recursion, so that a 5,000-deep document is
  * refused before `yaml` (which recurses and can overflow the stack) sees it.
- * Counts flow brackets outside quotes, and block indentation levels plus
- * leading `- ` markers. Overestimates are fine: the limit is far above real specs.
+ * Counts block indentation levels plus leading `- ` markers, and flow brackets
+ * where a flow collection can start (not inside quotes, plain scalars or block
+ * scalars). Returns the first place the depth passes `limit` (or the deepest
+ * place when it never does). Overestimates are fine: the limit is far above
+ * real specs.
  */
-export function nestingDepth(text: string): { depth: number; line: number; col: number } {
+export function nestingDepth(text: string, limit = Infinity): { depth: number; line: number; col: number } {
   let max = { depth: 0, line: 1, col: 1 };
+  const note = (d: number, line: number, col: number) => {
+    if (d > max.depth && max.depth <= limit) max = { depth: d, line, col };
+  };
   let flow = 0;
+  let blockScalar = -1; // indent of the key that opened a block scalar (| or >), -1 when none
   const indents: number[] = [];
   const lines = text.split(/\r?\n/);
-  for (let li = 0; li < lines.length; li++) {
+  for (let li = 0; li < lines.length && max.depth <= limit; li++) {
     const line = lines[li]!;
     let i = 0;
     while (i < line.length && line[i] === ' ') i++;
     const body = line.slice(i);
+    if (blockScalar >= 0) {
+      if (body.length === 0 || i > blockScalar) continue;
+      blockScalar = -1;
+    }
     if (flow === 0 && body.length > 0 && !body.startsWith('#')) {
       while (indents.length && indents[indents.length - 1]! >= i) indents.pop();
       indents.push(i);
       let markers = 0;
       for (let j = 0; body.startsWith('- ', j) || body.startsWith('? ', j) || (body[j] === '-' && j === body.length - 1); j += 2) markers++;
-      const d = indents.length + markers;
-      if (d > max.depth) max = { depth: d, line: li + 1, col: i + 1 };
+      note(indents.length + markers, li + 1, i + 1);
+      if (/(^|[:\-]\s+)[|>][-+0-9]*\s*(#.*)?$/.test(body)) blockScalar = i;
     }
     let quote: string | null = null;
+    let prev = ''; // the last non-space character outside quotes on this line
     for (let j = i; j < line.length; j++) {
       const c = line[j]!;
       if (quote) {
         if (c === '\\' && quote === '"') j++;
         else if (c === quote) quote = null;
-      } else if (c === '"' || c === "'") quote = c;
-      else if (c === '#' && (j === 0 || line[j - 1] === ' ')) break;
-      else if (c === '[' || c === '{') {
+        continue;
+      }
+      if (c === ' ' || c === '\t') continue;
+      if (c === '#' && (j === 0 || line[j - 1] === ' ')) break;
+      const canStart = prev === '' || prev === ':' || prev === '-' || prev === '?' || (flow > 0 && (prev === '[' || prev === '{' || prev === ','));
+      if ((c === '"' || c === "'") && canStart) quote = c;
+      else if ((c === '[' || c === '{') && canStart) {
         flow++;
-        const d = indents.length + flow;
-        if (d > max.depth) max = { depth: d, line: li + 1, col: j + 1 };
-      } else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+        note(indents.length + flow, li + 1, j + 1);
+      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+      prev = c;
     }
   }
   return max;
+}
+
+/** The first comma followed (after blanks) by a closing bracket, outside strings. */
+function trailingComma(text: string): { offset: number; closer: string } | null {
+  let inString = false;
+  let comma = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      comma = -1;
+    } else if (c === ',') comma = i;
+    else if ((c === ']' || c === '}') && comma >= 0) return { offset: comma, closer: c };
+    else if (!/\s/.test(c)) comma = -1;
+  }
+  return null;
 }
 
 function splitPath(path: string): string[] {
@@ -83,7 +133,7 @@ export function parseSpecText(text: string, file: string): ParseResult {
       issues: [issue('too-large', '', `the spec is ${bytes} bytes; the limit is ${PARSE_LIMITS.maxBytes}`, { loc: { file, line: 1, col: 1 }, hint: 'a spec describes an experiment; data belongs in dataset files' })],
     };
   }
-  const depth = nestingDepth(text);
+  const depth = nestingDepth(text, PARSE_LIMITS.maxDepth);
   if (depth.depth > PARSE_LIMITS.maxDepth) {
     return {
       ok: false,
@@ -93,33 +143,64 @@ export function parseSpecText(text: string, file: string): ParseResult {
 
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true, merge: false, keepSourceTokens: false });
+    // uniqueKeys is off: yaml's own check is quadratic in the keys of a mapping; the walk below uses a Set.
+    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false, strict: true, merge: false, keepSourceTokens: false });
   } catch (e) {
     return { ok: false, issues: [issue('parse-failed', '', `could not parse: ${(e as Error).message}`, { loc: { file, line: 1, col: 1 } })] };
   }
   const issues: Issue[] = [];
+  const isJson = /\.json$/i.test(file);
   for (const err of doc.errors) {
-    const code = err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax';
-    const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    issues.push(issue(code, '', code === 'duplicate-key' ? 'duplicate key: a key may appear once in a mapping' : `YAML syntax: ${msg}`, { loc: at(err.pos[0]) }));
+    let msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    if (/multiple documents/i.test(msg)) msg = 'a spec file holds one YAML document, but a second one starts here (---)';
+    issues.push(issue('syntax', '', `${isJson ? 'JSON' : 'YAML'} syntax: ${msg}`, { loc: at(err.pos[0]) }));
+    if (issues.length >= 20) break;
   }
   if (issues.length) return { ok: false, issues };
+  if (isJson) {
+    // YAML reads more than JSON allows (trailing commas, comments, single quotes): a .json spec must be JSON.
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const trailing = trailingComma(text);
+      const m = /position (\d+)/.exec((e as Error).message);
+      const offset = trailing?.offset ?? (m ? Number(m[1]) : 0);
+      const what = trailing ? `a comma before "${trailing.closer}" (JSON allows no trailing comma)` : (e as Error).message.split('\n')[0]!.replace(/, ".*$/s, '').replace(/ in JSON at position \d+.*$/, '');
+      issues.push(issue('syntax', '', `JSON syntax: ${what}`, { loc: at(offset) }));
+      return { ok: false, issues };
+    }
+  }
 
-  // Refuse keys that could reach Object.prototype if any consumer ever merged the data naively.
-  const walk = (node: unknown, path: string[]) => {
+  // One pass over the tree (an explicit stack: depth is bounded above, but no recursion is needed):
+  // keys that could reach Object.prototype if any consumer merged the data naively, duplicate keys,
+  // and where the first alias is (for the alias-limit message).
+  let firstAliasOffset = Infinity;
+  const stack: { node: unknown; path: string[] }[] = [{ node: doc.contents, path: [] }];
+  while (stack.length && issues.length < 20) {
+    const { node, path } = stack.pop()!;
     if (isMap(node)) {
+      const seen = new Map<string, Node>();
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        const keyNode = pair.key as Node | null;
+        const loc = keyNode?.range ? at(keyNode.range[0]) : undefined;
         if (key !== undefined && FORBIDDEN_KEYS.has(key)) {
-          const range = (pair.key as Node).range;
-          issues.push(issue('forbidden-key', [...path, key].join('.'), `the key "${key}" is not allowed in a spec`, { loc: range ? at(range[0]) : undefined }));
+          issues.push(issue('forbidden-key', [...path, key].join('.'), `the key "${key}" is not allowed in a spec`, { loc }));
         }
-        walk(pair.value, key === undefined ? path : [...path, key]);
+        if (key !== undefined) {
+          const first = seen.get(key);
+          if (first) {
+            const f = first.range ? at(first.range[0]) : undefined;
+            issues.push(issue('duplicate-key', [...path, key].join('.'), `duplicate key "${key}"${f ? ` (first at line ${f.line}, column ${f.col})` : ''}: a key may appear once in a mapping`, { loc }));
+          } else if (keyNode) seen.set(key, keyNode);
+        }
+        stack.push({ node: pair.value, path: key === undefined ? path : [...path, key] });
       }
-    } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, String(i)]));
-  };
-  walk(doc.contents, []);
-  if (issues.length) return { ok: false, issues };
+    } else if (isSeq(node)) node.items.forEach((item, i) => stack.push({ node: item, path: [...path, String(i)] }));
+    else if (isAlias(node) && node.range) firstAliasOffset = Math.min(firstAliasOffset, node.range[0]);
+  }
+  const firstAlias = Number.isFinite(firstAliasOffset) ? at(firstAliasOffset) : undefined;
+  if (issues.length) return { ok: false, issues: issues.sort((a, b) => (a.loc?.line ?? 0) - (b.loc?.line ?? 0)) };
 
   let data: unknown;
   try {
@@ -127,10 +208,16 @@ export function parseSpecText(text: string, file: string): ParseResult {
   } catch (e) {
     const m = (e as Error).message;
     const code = /alias/i.test(m) ? 'alias-limit' : 'parse-failed';
-    return { ok: false, issues: [issue(code, '', code === 'alias-limit' ? `too many alias expansions (limit ${PARSE_LIMITS.maxAliases}): ${m}` : m, { loc: { file, line: 1, col: 1 } })] };
+    const loc = (code === 'alias-limit' && firstAlias) || { file, line: 1, col: 1 };
+    return { ok: false, issues: [issue(code, '', code === 'alias-limit' ? `aliases (*name) expand too often (more than ${PARSE_LIMITS.maxAliases} times); a spec does not need this` : m, { loc })] };
+  }
+  const size = countValues(data, PARSE_LIMITS.maxValues);
+  if (size > PARSE_LIMITS.maxValues) {
+    return { ok: false, issues: [issue('too-large', '', `the spec expands to more than ${PARSE_LIMITS.maxValues.toLocaleString('en-US')} values${firstAlias ? ' (through aliases)' : ''}; no real spec comes close`, { loc: firstAlias ?? { file, line: 1, col: 1 } })] };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { ok: false, issues: [issue('not-a-mapping', '', 'a spec must be a mapping of fields (specVersion, name, data, model, training, ...)', { loc: { file, line: 1, col: 1 } })] };
+    const found = data === null || data === undefined ? (text.trim() === '' || doc.contents === null ? 'the file is empty (or only comments)' : 'the document is null') : Array.isArray(data) ? 'the document is a list' : `the document is a single value (${JSON.stringify(data).slice(0, 40)})`;
+    return { ok: false, issues: [issue('not-a-mapping', '', `${found}; a spec is a mapping of fields (specVersion, name, data, model, training, ...)`, { loc: doc.contents?.range ? at(doc.contents.range[0]) : { file, line: 1, col: 1 } })] };
   }
 
   const locate = (path: string, keyOf?: string): SourceLocation | undefined => {

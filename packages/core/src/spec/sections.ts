@@ -36,7 +36,7 @@ export const Figure = Type.Object(
     value: req(Type.Number(), 'The published value, as printed (accuracy as a fraction, e.g. 0.8824).'),
     source: req(Type.String({ minLength: 1 }), 'Where exactly the value was read (notebook cell output, README section).'),
     note: opt(Type.String(), '', 'Caveats, e.g. "README only: no notebook output survives".'),
-    tolerance: nullable(Type.Number({ minimum: 0 }), 'Allowed |measured mean - published|; null uses reference.tolerance.'),
+    tolerance: nullable(Type.Number({ minimum: 0 }), 'Allowed |measured mean - published|; null uses reference.tolerance (reference.lossTolerance for losses).'),
   },
   { additionalProperties: false },
 );
@@ -44,7 +44,8 @@ export const Figure = Type.Object(
 export const Reference = Type.Object(
   {
     figures: opt(Type.Array(Figure), [], 'Published figures to compare against.'),
-    tolerance: opt(Type.Number({ minimum: 0 }), 0.01, 'Default allowed difference for figures (about one point is seed noise for these models).'),
+    tolerance: opt(Type.Number({ minimum: 0 }), 0.01, 'Default allowed difference for accuracy-like figures (about one point is seed noise for these models).'),
+    lossTolerance: opt(Type.Number({ minimum: 0 }), 0.03, 'Default allowed difference for loss figures, which vary more from seed to seed than accuracies.'),
     parameters: nullable(PositiveInt(), 'The published total parameter count; the checker compares it with the model.'),
     confusionDiagonal: nullable(Type.Array(Type.Integer({ minimum: 0 })), 'Published confusion-matrix diagonal (correct predictions per class).'),
     notes: opt(Type.String(), '', 'How the figures were obtained and how far to trust them.'),

@@ -24,12 +24,20 @@ function show(v: unknown): string {
   return String(v);
 }
 
-function typeOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'list';
-  if (Number.isInteger(v)) return 'integer';
-  return typeof v === 'object' ? 'mapping' : typeof v;
+/** "integer 0", "string \"abc\"", "null", "a list": the kind and, for scalars, the value. */
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  const kind = Number.isInteger(v) ? 'integer' : typeof v;
+  return `${kind} ${show(v)}`;
 }
+
+/** Human words for the patterns the schema uses. */
+const PATTERNS: Record<string, string> = {
+  '^[a-z0-9][a-z0-9._-]*$': 'lowercase letters, digits, ".", "_" and "-", starting with a letter or digit',
+  '^[A-Za-z][A-Za-z0-9_.-]*$': 'letters, digits, ".", "_" and "-", starting with a letter',
+};
 
 const didYouMean = (name: unknown, candidates: string[]) => {
   const s = typeof name === 'string' ? suggest(name, candidates) : undefined;
@@ -46,11 +54,11 @@ function describeAnyOf(schema: AnySchema): string {
   const alts = (schema['anyOf'] as AnySchema[]).map((s) => {
     if (s['$ref']) return `a ${String(s['$ref']).split('/').pop()} mapping`;
     if (s['enum']) return `one of ${(s['enum'] as unknown[]).join(', ')}`;
-    if (s['type'] === 'array') return 'a list';
+    if (s['type'] === 'array') return s['prefixItems'] ? `a list of ${(s['prefixItems'] as unknown[]).length}` : 'a list';
     if (s['type'] === 'object') return 'a mapping with a type';
     return String(s['type']);
   });
-  return alts.join(', or ');
+  return [...new Set(alts)].join(', or ');
 }
 
 function toIssue(e: ErrorObject): Issue | undefined {
@@ -86,17 +94,24 @@ function toIssue(e: ErrorObject): Issue | undefined {
     case 'const':
       return issue('invalid-value', path, `must be ${show(p['allowedValue'])}, got ${show(got)}`, { expected: show(p['allowedValue']), received: show(got) });
     case 'type':
-      return issue('wrong-type', path, `expected ${String(p['type']).replace('object', 'mapping').replace('array', 'list')}, got ${typeOf(got)} ${show(got)}`, {
-        expected: String(p['type']),
+      return issue('wrong-type', path, `expected ${String(p['type']).replace('object', 'a mapping').replace('array', 'a list')}, got ${describe(got)}`, {
         received: show(got),
       });
+    case 'minItems':
+      return issue('too-few', path, `needs at least ${p['limit']} item${p['limit'] === 1 ? '' : 's'}, got ${Array.isArray(got) ? got.length : 0}`);
+    case 'maxItems':
+      return issue('too-many', path, `takes at most ${p['limit']} item${p['limit'] === 1 ? '' : 's'}, got ${Array.isArray(got) ? got.length : 0}`);
+    case 'minLength':
+      return issue('invalid-value', path, 'must not be empty');
+    case 'pattern':
+      return issue('invalid-value', path, `${show(got)} is not allowed here: use ${PATTERNS[String(p['pattern'])] ?? `the form ${p['pattern']}`}`);
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return issue('out-of-range', path, `must be ${p['comparison']} ${p['limit']}, got ${show(got)}`, { expected: `${p['comparison']} ${p['limit']}`, received: show(got) });
     case 'anyOf':
-      return issue('wrong-type', path, `expected ${describeAnyOf(e.parentSchema as AnySchema)}; got ${typeOf(got)} ${show(got)}`, { received: show(got) });
+      return issue('wrong-type', path, `expected ${describeAnyOf(e.parentSchema as AnySchema)}; got ${describe(got)}`, { received: show(got) });
     case 'oneOf':
     case 'if':
       return undefined; // the chosen branch's own errors say more
@@ -106,30 +121,44 @@ function toIssue(e: ErrorObject): Issue | undefined {
 }
 
 /**
- * Ajv reports every failing alternative of an `anyOf`; a reader wants one line
- * per problem. For each failed anyOf: a mapping value keeps the errors of the
- * mapping alternative (unknown type, bad param); a string keeps its enum error
- * (with "did you mean"); anything else becomes the anyOf's one-line summary.
+ * Ajv reports every failing alternative of an `anyOf`, and sometimes two
+ * keywords for one mistake; a reader wants one line per problem. For a failed
+ * anyOf, errors that say more than "wrong type" (a bound, an unknown type, a
+ * bad param inside the mapping alternative) are kept and the type errors of
+ * the other alternatives dropped; when only type errors remain, the anyOf's
+ * one-line summary replaces them.
  */
 function fold(errors: ErrorObject[]): ErrorObject[] {
   const drop = new Set<ErrorObject>();
+  const within = (e: ErrorObject, p: string) => e.instancePath === p || e.instancePath.startsWith(p + '/');
   for (const a of errors.filter((e) => e.keyword === 'anyOf')) {
-    const under = errors.filter((e) => e !== a && (e.instancePath === a.instancePath || e.instancePath.startsWith(a.instancePath + '/')));
-    const atSelf = under.filter((e) => e.instancePath === a.instancePath);
-    const v = a.data;
-    const structural = under.filter((e) => e.keyword !== 'type' && e.keyword !== 'enum' && e.keyword !== 'anyOf');
-    if (v !== null && typeof v === 'object' && structural.length) {
+    const under = errors.filter((e) => e !== a && within(e, a.instancePath));
+    const telling = under.filter((e) => e.keyword !== 'type' && e.keyword !== 'anyOf' && e.keyword !== 'if');
+    if (telling.length) {
       drop.add(a);
-      atSelf.filter((e) => e.keyword === 'type' || e.keyword === 'enum').forEach((e) => drop.add(e));
-    } else if (typeof v === 'string' && atSelf.some((e) => e.keyword === 'enum')) {
-      drop.add(a);
-      under.filter((e) => e.keyword !== 'enum').forEach((e) => drop.add(e));
-    } else {
-      under.forEach((e) => drop.add(e));
-    }
+      under.filter((e) => e.keyword === 'type' || (e.keyword === 'anyOf' && e !== a)).forEach((e) => drop.add(e));
+    } else under.forEach((e) => drop.add(e));
+  }
+  for (const e of errors) {
+    // A missing or non-string `type` is reported once (by the discriminator), not also as a missing field.
+    if (e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'type' && errors.some((d) => d.keyword === 'discriminator' && d.instancePath === e.instancePath)) drop.add(e);
+    // A value of the wrong type is not also "not one of the allowed values".
+    if (e.keyword === 'enum' && errors.some((t) => t.keyword === 'type' && t.instancePath === e.instancePath)) drop.add(e);
   }
   return errors.filter((e) => !drop.has(e));
 }
+
+/** `unit: 64` gives "unknown field unit (did you mean units?)" and "missing units": one mistake, one line. */
+function mergeTypos(issues: Issue[]): Issue[] {
+  return issues.filter((m) => {
+    if (m.code !== 'missing-field') return true;
+    const parent = m.path.split('.').slice(0, -1).join('.');
+    const field = m.path.split('.').pop();
+    return !issues.some((u) => u.code === 'unknown-field' && u.path.split('.').slice(0, -1).join('.') === parent && u.hint === `did you mean "${field}"?`);
+  });
+}
+
+const MAX_ISSUES = 50;
 
 export interface Validator {
   readonly schema: Record<string, unknown>;
@@ -157,16 +186,27 @@ export function createValidator(reg: Registries): Validator {
         const { $schema: _ignored, ...rest } = copy as Record<string, unknown>;
         return { ok: true, spec: deepFreeze(rest) as unknown as ResolvedModelSpec, issues: [] };
       }
-      const issues = fold(run.errors ?? [])
-        .map(toIssue)
-        .filter((i): i is Issue => i !== undefined)
-        .map((i) => {
-          const key = i.code === 'unknown-field' || i.code === 'missing-field' ? i.path.split('.').pop() : undefined;
-          const parent = key !== undefined ? i.path.split('.').slice(0, -1).join('.') : i.path;
-          const loc = source?.locate(parent, i.code === 'unknown-field' ? key : undefined);
-          return loc ? { ...i, loc } : i;
-        });
-      return { ok: false, issues: dedupe(issues) };
+      const all = mergeTypos(
+        fold(run.errors ?? [])
+          .map(toIssue)
+          .filter((i): i is Issue => i !== undefined),
+      );
+      // Locating costs a walk per issue: locate the ones that will be shown, count the rest.
+      const hidden = Math.max(0, all.length - MAX_ISSUES);
+      const issues = all.slice(0, MAX_ISSUES).map((i) => {
+        const parts = i.path.split('.');
+        let loc;
+        if (i.code === 'unknown-field') loc = source?.locate(parts.slice(0, -1).join('.'), parts[parts.length - 1]);
+        else if (i.code === 'missing-field') {
+          // Point at the key of the mapping that lacks the field (`training:`), not at its first child.
+          const parent = parts.slice(0, -1);
+          loc = parent.length ? source?.locate(parent.slice(0, -1).join('.'), parent[parent.length - 1]) : source?.locate('');
+        } else loc = source?.locate(i.path);
+        return loc ? { ...i, loc } : i;
+      });
+      const unique = dedupe(issues);
+      if (hidden) unique.push(issue('too-many-issues', '', `... and ${hidden} more problem${hidden > 1 ? 's' : ''} (fix these first)`, { loc: unique[unique.length - 1]!.loc ?? { file: source?.file ?? 'spec', line: 1, col: 1 } }));
+      return { ok: false, issues: unique };
     },
   };
 }

@@ -5,9 +5,13 @@ import { builtinRegistries, createSpecLoader, formatIssues, PARSE_LIMITS, type I
 
 /**
  * A corpus of bad specs: each fixture in this folder is a small variant of a
- * valid spec with one kind of problem (see the comment on its first line).
- * Every fixture must be refused with located, actionable errors, quickly, and
- * its rendered output is pinned below.
+ * valid spec with one kind of problem (the comment on its first line says
+ * which). Every fixture must be refused with located, actionable errors, in
+ * well under a second, and its rendered output is pinned at the bottom.
+ *
+ * Adding a fixture: drop the file here, add an `it` with an empty
+ * `toMatchInlineSnapshot()` to the last block, run
+ * `npx vitest run test/bad-specs -u` (the path before `-u`: `-u` takes an optional value and would swallow it), then read the snapshot.
  */
 
 const dir = __dirname;
@@ -15,6 +19,13 @@ const loader = createSpecLoader(builtinRegistries());
 const fixtures = readdirSync(dir)
   .filter((f) => /\.(ya?ml|json)$/.test(f))
   .sort();
+
+/**
+ * Fixtures that core currently gets wrong (see the "known core bugs" block).
+ * Their tests are `it.fails`: when core is fixed they start failing, and the
+ * fixture moves to the pinned snapshots.
+ */
+const KNOWN_BUGS: Record<string, string> = {};
 
 const read = (name: string) => readFileSync(join(dir, name), 'utf8');
 const fileOf = (name: string) => `bad-specs/${name}`;
@@ -32,26 +43,26 @@ function render(name: string): string {
   return formatIssues(load(name).result.issues);
 }
 
-/** 1-based line and column of the first occurrence of `needle` in a fixture. */
+/** 1-based line and column of the first occurrence of `needle` in a fixture, comment lines skipped. */
 function positionOf(name: string, needle: string): { line: number; col: number } {
   const lines = read(name).split('\n');
-  const line = lines.findIndex((l) => l.includes(needle));
+  const line = lines.findIndex((l) => !l.trimStart().startsWith('#') && l.includes(needle));
   if (line < 0) throw new Error(`${needle} not in ${name}`);
   return { line: line + 1, col: lines[line]!.indexOf(needle) + 1 };
 }
 
 // Hostile inputs generated at run time rather than committed.
 const generated: Record<string, () => string> = {
-  // One byte over the size limit, padded inside a comment after a valid spec.
+  // A valid spec padded with a comment to one byte over the size limit.
   'oversized.yaml': () => {
-    const spec = read('misspelled-layer-type.yaml').replace('dnese', 'dense');
-    return spec + '# ' + 'x'.repeat(PARSE_LIMITS.maxBytes - spec.length - 2 + 1) ;
+    const spec = read('misspelled-layer-type.yaml').replace('type: dnese', 'type: dense');
+    return spec + '# ' + 'x'.repeat(PARSE_LIMITS.maxBytes - Buffer.byteLength(spec) - 1);
   },
   // 1,000 block mappings, each indented one space deeper (about 500 KB, under the size limit).
   'deep-block-mapping.yaml': () => {
     const lines = ['specVersion: 1', 'name: deep-block-map', 'reference:'];
-    for (let i = 0; i < 1000; i++) lines.push(`${' '.repeat(i + 1)}k${i}:`);
-    lines.push(`${' '.repeat(1001)}leaf: 1`);
+    for (let i = 0; i < 300; i++) lines.push(`${' '.repeat(i + 1)}k${i}:`);
+    lines.push(`${' '.repeat(301)}leaf: 1`);
     return lines.join('\n') + '\n';
   },
   // 5,000 nested flow mappings.
@@ -67,33 +78,32 @@ describe('every bad spec in test/bad-specs', () => {
 
   const all: [string, () => string][] = [...fixtures.map((f): [string, () => string] => [f, () => read(f)]), ...Object.entries(generated)];
   for (const [name, text] of all) {
-    it(`${name} is refused with located errors, in under a second`, () => {
+    const test = KNOWN_BUGS[name] ? it.fails : it;
+    test(`${name} is refused with located errors, in under a second${KNOWN_BUGS[name] ? ` (KNOWN BUG: ${KNOWN_BUGS[name]})` : ''}`, () => {
       const src = text();
-      let out!: ReturnType<typeof load>;
-      expect(() => (out = load(name, src))).not.toThrow();
-      const { result, ms } = out;
+      const { result, ms } = load(name, src);
       expect(result.ok).toBe(false);
       const errors = errorsOf(result);
       expect(errors.length).toBeGreaterThan(0);
-      // A handful of lines, never a wall of Ajv output.
+      // One problem gives a line or two, never a wall of schema errors.
       expect(errors.length).toBeLessThanOrEqual(3);
       const lineCount = src.split('\n').length;
       for (const e of errors) {
         expect(e.message.trim(), JSON.stringify(e)).not.toBe('');
+        expect(e.message).not.toMatch(/undefined|\[object Object\]|NaN/);
         expect(e.loc, JSON.stringify(e)).toBeDefined();
         expect(e.loc!.file).toBe(fileOf(name));
         expect(e.loc!.line).toBeGreaterThanOrEqual(1);
         expect(e.loc!.col).toBeGreaterThanOrEqual(1);
         expect(e.loc!.line).toBeLessThanOrEqual(lineCount);
-        expect(e.message).not.toMatch(/undefined|\[object Object\]|NaN/);
       }
       expect(ms).toBeLessThan(1000);
     });
   }
 
-  it('pins the output of every fixture below (add an `it` when you add a fixture)', () => {
-    const pinned = [...read('bad-specs.test.ts').matchAll(/render\('([^']+)'\)\)\.toMatchInlineSnapshot/g)].map((m) => m[1]);
-    expect(pinned.sort()).toEqual(fixtures);
+  it('pins the output of every fixture below, or lists it as a known bug', () => {
+    const pinned = [...read('bad-specs.test.ts').matchAll(/render\('([^']+)'\)\)\.toMatchInlineSnapshot/g)].map((m) => m[1]!);
+    expect([...pinned, ...Object.keys(KNOWN_BUGS)].sort()).toEqual(fixtures);
   });
 });
 
@@ -112,46 +122,50 @@ describe('hostile specs return issues instead of throwing', () => {
   for (const [name, code] of cases) {
     it(`${name}: ${code}`, () => {
       const text = generated[name]?.() ?? read(name);
-      const { result, ms } = load(name, text);
-      expect(result.ok).toBe(false);
-      expect(result.issues.map((i) => i.code)).toEqual([code]);
-      expect(ms).toBeLessThan(1000);
+      let out: ReturnType<typeof load> | undefined;
+      expect(() => (out = load(name, text))).not.toThrow();
+      expect(out!.result.ok).toBe(false);
+      expect(out!.result.issues.map((i) => i.code)).toEqual([code]);
+      expect(out!.ms).toBeLessThan(1000);
     });
   }
 
   it('the oversized spec is refused with its size and the limit', () => {
     const text = generated['oversized.yaml']!();
     expect(Buffer.byteLength(text)).toBe(PARSE_LIMITS.maxBytes + 1);
-    expect(formatIssues(load('oversized.yaml', text).result.issues)).toMatchInlineSnapshot(`"bad-specs/oversized.yaml:1:1 error the spec is 1048577 bytes; the limit is 1048576 (a spec describes an experiment; data belongs in dataset files)"`);
+    expect(formatIssues(load('oversized.yaml', text).result.issues)).toMatchInlineSnapshot(`"bad-specs/oversized.yaml:1:1 error the spec is 131073 bytes; the limit is 131072 (a spec describes an experiment; data belongs in dataset files)"`);
   });
 
-  it('deep nesting is refused where it gets too deep', () => {
-    expect(formatIssues(load('deep-block-mapping.yaml', generated['deep-block-mapping.yaml']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-block-mapping.yaml:1004:1002 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
-    expect(formatIssues(load('deep-flow-mapping.yaml', generated['deep-flow-mapping.yaml']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-flow-mapping.yaml:3:20008 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
-    expect(formatIssues(load('deep-nesting.json', generated['deep-nesting.json']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-nesting.json:1:5044 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+  it('deep nesting is refused, in every style', () => {
+    expect(formatIssues(load('deep-block-mapping.yaml', generated['deep-block-mapping.yaml']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-block-mapping.yaml:67:65 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+    expect(formatIssues(load('deep-flow-mapping.yaml', generated['deep-flow-mapping.yaml']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-flow-mapping.yaml:3:264 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+    expect(formatIssues(load('deep-nesting.json', generated['deep-nesting.json']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-nesting.json:1:107 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
   });
 
   it('a __proto__ key does not pollute Object.prototype', () => {
     load('proto-key.yaml');
+    load('constructor-key.yaml');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });
 
 describe('key cases, beyond the snapshots', () => {
   it('a misspelled layer type suggests "dense" at the exact line and column of the value', () => {
-    const { result } = load('misspelled-layer-type.yaml');
-    const errors = errorsOf(result);
+    const errors = errorsOf(load('misspelled-layer-type.yaml').result);
     expect(errors).toHaveLength(1);
-    const [e] = errors;
-    expect(e!.code).toBe('unknown-type');
-    expect(e!.path).toBe('model.layers.2.type');
-    expect(e!.hint).toBe('did you mean "dense"?');
-    expect(e!.loc).toEqual({ file: 'bad-specs/misspelled-layer-type.yaml', ...positionOf('misspelled-layer-type.yaml', 'dnese') });
+    const e = errors[0]!;
+    expect(e.code).toBe('unknown-type');
+    expect(e.path).toBe('model.layers.2.type');
+    expect(e.hint).toBe('did you mean "dense"?');
+    expect(e.loc).toEqual({ file: 'bad-specs/misspelled-layer-type.yaml', line: 14, col: 15 });
+    expect(e.loc).toEqual({ file: 'bad-specs/misspelled-layer-type.yaml', ...positionOf('misspelled-layer-type.yaml', 'dnese') });
   });
 
   it('a misspelled layer type in block style and in JSON is located at the value too', () => {
     const block = errorsOf(load('misspelled-layer-type-block.yaml').result);
-    expect(block.map((e) => [e.hint, e.loc?.line, e.loc?.col])).toEqual([['did you mean "maxPooling2d"?', ...Object.values(positionOf('misspelled-layer-type-block.yaml', 'maxPoolin2d'))]]);
+    expect(block.map((e) => [e.hint, e.loc?.line, e.loc?.col])).toEqual([
+      ['did you mean "maxPooling2d"?', ...Object.values(positionOf('misspelled-layer-type-block.yaml', 'maxPoolin2d'))],
+    ]);
     const json = errorsOf(load('misspelled-layer-type.json').result);
     expect(json.map((e) => [e.hint, e.loc?.line, e.loc?.col])).toEqual([['did you mean "conv2d"?', ...Object.values(positionOf('misspelled-layer-type.json', '"conv2D"'))]]);
   });
@@ -160,6 +174,7 @@ describe('key cases, beyond the snapshots', () => {
     const errors = errorsOf(load('two-problems.yaml').result);
     expect(errors).toHaveLength(2);
     expect(errors.map((e) => e.path).sort()).toEqual(['model.layers.2.rate', 'model.layers.5.type']);
+    expect(errors.find((e) => e.code === 'unknown-type')?.hint).toBe('did you mean "dense"?');
   });
 
   it.each([
@@ -189,25 +204,54 @@ describe('key cases, beyond the snapshots', () => {
   });
 
   it('the memory budget refusal gives the estimate and the budget', () => {
-    const [e] = errorsOf(load('billion-dense-units.yaml').result);
-    expect(e!.code).toBe('memory-budget');
-    expect(e!.message).toMatch(/estimated [\d.]+ [KMGTP]iB/);
-    expect(e!.message).toContain('over the budget of 4.0 GiB');
+    const errors = errorsOf(load('billion-dense-units.yaml').result);
+    expect(errors.map((e) => e.code)).toEqual(['memory-budget']);
+    expect(errors[0]!.message).toMatch(/needs an estimated [\d.]+ TiB/);
+    expect(errors[0]!.message).toContain('over the budget of 4.0 GiB');
+    expect(errors[0]!.loc?.line).toBe(positionOf('billion-dense-units.yaml', 'units: 1000000000').line);
   });
 
-  it('hard problems are found statically, each at the offending layer', () => {
+  it('shape and wiring problems are found statically, each at the offending layer', () => {
     const at = (name: string) => errorsOf(load(name).result).map((e) => [e.code, e.path, e.loc?.line]);
     expect(at('kernel-larger-than-input.yaml')).toEqual([['shape', 'model.layers.5.kernelSize', positionOf('kernel-larger-than-input.yaml', 'kernelSize: 7').line]]);
-    expect(at('pool-larger-than-input.yaml')).toEqual([['shape', 'model.layers.7.poolSize', 18]]);
+    expect(at('pool-larger-than-input.yaml')).toEqual([['shape', 'model.layers.7.poolSize', 17]]);
     expect(at('reshape-mismatch.yaml')).toEqual([['shape', 'model.layers.1.targetShape', positionOf('reshape-mismatch.yaml', 'targetShape').line]]);
-    expect(at('output-units-mismatch.yaml')).toEqual([['output-shape', 'model.layers.3', positionOf('output-units-mismatch.yaml', 'units: 12').line]]);
+    expect(at('output-units-mismatch.yaml')).toEqual([['output-shape', 'model.layers.3', positionOf('output-units-mismatch.yaml', 'units: 12,').line]]);
     expect(at('loss-labels-mismatch.yaml')).toEqual([['labels-vs-loss', 'data.preprocess.labels', positionOf('loss-labels-mismatch.yaml', 'labels: integer').line]]);
+    expect(at('graph-unknown-input.yaml')).toEqual([['unknown-node', 'model.nodes.2.inputs.0', positionOf('graph-unknown-input.yaml', 'inputs: [pixelDense]').line]]);
+    expect(at('early-stopping-without-validation.yaml')).toEqual([['no-validation', 'training.earlyStopping.monitor', positionOf('early-stopping-without-validation.yaml', 'monitor').line]]);
+  });
+});
+
+describe('once-broken cases (a crash or an accepted bad file, fixed in core)', () => {
+  it('sequential-without-input.yaml: says the model must start with an input layer', () => {
+    const { result } = load('sequential-without-input.yaml');
+    expect(errorsOf(result).map((e) => e.code)).toEqual(['missing-input']);
+  });
+
+  it('graph-node-without-inputs.yaml: says flatten takes one input', () => {
+    const { result } = load('graph-node-without-inputs.yaml');
+    expect(errorsOf(result).map((e) => [e.code, e.path])).toEqual([['arity', 'model.nodes.1.inputs']]);
+  });
+
+  it('trailing-comma.json: a .json spec that is not JSON is refused', () => {
+    const { result } = load('trailing-comma.json');
+    expect(result.ok).toBe(false);
   });
 });
 
 describe('pinned output of every fixture', () => {
+  it('sequential-without-input.yaml', () => {
+    expect(render('sequential-without-input.yaml')).toMatchInlineSnapshot(`"bad-specs/sequential-without-input.yaml:10:7 error model.layers[0]: a sequential model starts with an input layer, e.g. {type: input, shape: [28, 28]}; got flatten"`);
+  });
+  it('graph-node-without-inputs.yaml', () => {
+    expect(render('graph-node-without-inputs.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-node-without-inputs.yaml:11:7 error model.nodes[1].inputs: flatten takes exactly one input, got 0"`);
+  });
+  it('trailing-comma.json', () => {
+    expect(render('trailing-comma.json')).toMatchInlineSnapshot(`"bad-specs/trailing-comma.json:13:64 error JSON syntax: a comma before "]" (JSON allows no trailing comma)"`);
+  });
   it('alias-bomb.yaml', () => {
-    expect(render('alias-bomb.yaml')).toMatchInlineSnapshot(`"bad-specs/alias-bomb.yaml:1:1 error too many alias expansions (limit 100): Excessive alias count indicates a resource exhaustion attack"`);
+    expect(render('alias-bomb.yaml')).toMatchInlineSnapshot(`"bad-specs/alias-bomb.yaml:5:12 error aliases (*name) expand too often (more than 100 times); a spec does not need this"`);
   });
 
   it('bad-indentation.yaml', () => {
@@ -215,11 +259,11 @@ describe('pinned output of every fixture', () => {
   });
 
   it('bare-list.yaml', () => {
-    expect(render('bare-list.yaml')).toMatchInlineSnapshot(`"bad-specs/bare-list.yaml:1:1 error a spec must be a mapping of fields (specVersion, name, data, model, training, ...)"`);
+    expect(render('bare-list.yaml')).toMatchInlineSnapshot(`"bad-specs/bare-list.yaml:2:1 error the document is a list; a spec is a mapping of fields (specVersion, name, data, model, training, ...)"`);
   });
 
   it('bare-scalar.yaml', () => {
-    expect(render('bare-scalar.yaml')).toMatchInlineSnapshot(`"bad-specs/bare-scalar.yaml:1:1 error a spec must be a mapping of fields (specVersion, name, data, model, training, ...)"`);
+    expect(render('bare-scalar.yaml')).toMatchInlineSnapshot(`"bad-specs/bare-scalar.yaml:2:1 error the document is a single value ("e-shallow"); a spec is a mapping of fields (specVersion, name, data, model, training, ...)"`);
   });
 
   it('billion-dense-units.yaml', () => {
@@ -227,14 +271,15 @@ describe('pinned output of every fixture', () => {
   });
 
   it('comment-only.yaml', () => {
-    expect(render('comment-only.yaml')).toMatchInlineSnapshot(`"bad-specs/comment-only.yaml:1:1 error a spec must be a mapping of fields (specVersion, name, data, model, training, ...)"`);
+    expect(render('comment-only.yaml')).toMatchInlineSnapshot(`"bad-specs/comment-only.yaml:1:1 error the file is empty (or only comments); a spec is a mapping of fields (specVersion, name, data, model, training, ...)"`);
+  });
+
+  it('concatenate-in-sequential.yaml', () => {
+    expect(render('concatenate-in-sequential.yaml')).toMatchInlineSnapshot(`"bad-specs/concatenate-in-sequential.yaml:12:7 error model.layers[2]: concatenate joins several inputs, which a sequential model cannot express (use model.type: graph)"`);
   });
 
   it('constructor-key.yaml', () => {
-    expect(render('constructor-key.yaml')).toMatchInlineSnapshot(`
-      "bad-specs/constructor-key.yaml:4:1 error constructor: the key "constructor" is not allowed in a spec
-      bad-specs/constructor-key.yaml:5:3 error constructor.prototype: the key "prototype" is not allowed in a spec"
-    `);
+    expect(render('constructor-key.yaml')).toMatchInlineSnapshot(`"bad-specs/constructor-key.yaml:4:1 error constructor: the key "constructor" is not allowed in a spec"`);
   });
 
   it('deep-nesting-block.yaml', () => {
@@ -242,22 +287,19 @@ describe('pinned output of every fixture', () => {
   });
 
   it('deep-nesting-flow.yaml', () => {
-    expect(render('deep-nesting-flow.yaml')).toMatchInlineSnapshot(`"bad-specs/deep-nesting-flow.yaml:9:5028 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+    expect(render('deep-nesting-flow.yaml')).toMatchInlineSnapshot(`"bad-specs/deep-nesting-flow.yaml:9:89 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
   });
 
   it('dropout-rate-too-high.yaml', () => {
-    expect(render('dropout-rate-too-high.yaml')).toMatchInlineSnapshot(`
-      "bad-specs/dropout-rate-too-high.yaml:12:30 error model.layers[2].rate: must be < 1, got 1.5
-          expected: < 1"
-    `);
+    expect(render('dropout-rate-too-high.yaml')).toMatchInlineSnapshot(`"bad-specs/dropout-rate-too-high.yaml:12:30 error model.layers[2].rate: must be < 1, got 1.5"`);
   });
 
   it('duplicate-key.json', () => {
-    expect(render('duplicate-key.json')).toMatchInlineSnapshot(`"bad-specs/duplicate-key.json:13:40 error duplicate key: a key may appear once in a mapping"`);
+    expect(render('duplicate-key.json')).toMatchInlineSnapshot(`"bad-specs/duplicate-key.json:13:40 error model.layers[2].units: duplicate key "units" (first at line 13, column 26): a key may appear once in a mapping"`);
   });
 
   it('duplicate-key.yaml', () => {
-    expect(render('duplicate-key.yaml')).toMatchInlineSnapshot(`"bad-specs/duplicate-key.yaml:17:3 error duplicate key: a key may appear once in a mapping"`);
+    expect(render('duplicate-key.yaml')).toMatchInlineSnapshot(`"bad-specs/duplicate-key.yaml:17:3 error training.epochs: duplicate key "epochs" (first at line 15, column 3): a key may appear once in a mapping"`);
   });
 
   it('early-stopping-default-monitor.yaml', () => {
@@ -269,26 +311,23 @@ describe('pinned output of every fixture', () => {
   });
 
   it('empty-layers.yaml', () => {
-    expect(render('empty-layers.yaml')).toMatchInlineSnapshot(`"bad-specs/empty-layers.yaml:9:11 error model.layers: must NOT have fewer than 2 items"`);
+    expect(render('empty-layers.yaml')).toMatchInlineSnapshot(`"bad-specs/empty-layers.yaml:9:11 error model.layers: needs at least 2 items, got 0"`);
   });
 
   it('empty.yaml', () => {
-    expect(render('empty.yaml')).toMatchInlineSnapshot(`"bad-specs/empty.yaml:1:1 error a spec must be a mapping of fields (specVersion, name, data, model, training, ...)"`);
+    expect(render('empty.yaml')).toMatchInlineSnapshot(`"bad-specs/empty.yaml:1:1 error the file is empty (or only comments); a spec is a mapping of fields (specVersion, name, data, model, training, ...)"`);
   });
 
   it('graph-concatenate-one-input.yaml', () => {
-    expect(render('graph-concatenate-one-input.yaml')).toMatchInlineSnapshot(`
-      "bad-specs/graph-concatenate-one-input.yaml:12:7 error model.nodes[2]: concatenate #3 (joined): needs at least two inputs, got 1
-      bad-specs/graph-concatenate-one-input.yaml:12:50 error model.nodes[2].inputs: concatenate takes two or more inputs, got 1"
-    `);
+    expect(render('graph-concatenate-one-input.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-concatenate-one-input.yaml:12:50 error model.nodes[2].inputs: concatenate takes two or more inputs, got 1"`);
   });
 
   it('graph-cycle.yaml', () => {
-    expect(render('graph-cycle.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-cycle.yaml:11:7 error model.nodes[1]: the nodes pixelDense1, pixelDense2, joined, flat, scores form a cycle"`);
+    expect(render('graph-cycle.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-cycle.yaml:11:7 error model.nodes[1]: the nodes pixelDense1, pixelDense2 form a cycle: each is, through its inputs, an input of itself"`);
   });
 
   it('graph-duplicate-node-names.yaml', () => {
-    expect(render('graph-duplicate-node-names.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-duplicate-node-names.yaml:12:15 error model.nodes[2].name: the name "pixelDense" is already used by model.nodes.1"`);
+    expect(render('graph-duplicate-node-names.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-duplicate-node-names.yaml:12:15 error model.nodes[2].name: the name "pixelDense" is already used by model.nodes[1]"`);
   });
 
   it('graph-unknown-input.yaml', () => {
@@ -303,16 +342,38 @@ describe('pinned output of every fixture', () => {
     expect(render('input-shape-wrong-size.yaml')).toMatchInlineSnapshot(`"bad-specs/input-shape-wrong-size.yaml:10:29 error model.layers[0].shape: input (32, 32, 1) has 1024 values per example but fashionMnist images have 28x28 = 784"`);
   });
 
+  it('json-syntax-error.json', () => {
+    expect(render('json-syntax-error.json')).toMatchInlineSnapshot(`"bad-specs/json-syntax-error.json:6:5 error JSON syntax: Missing , between flow map items"`);
+  });
+
   it('kernel-larger-than-input.yaml', () => {
     expect(render('kernel-larger-than-input.yaml')).toMatchInlineSnapshot(`"bad-specs/kernel-larger-than-input.yaml:15:48 error model.layers[5].kernelSize: conv2d #6: kernel 7 is larger than its 5x5 input (use padding: same, a smaller kernel, or pad the input (zeroPadding2d))"`);
+  });
+
+  it('kernel-size-zero.yaml', () => {
+    expect(render('kernel-size-zero.yaml')).toMatchInlineSnapshot(`"bad-specs/kernel-size-zero.yaml:11:48 error model.layers[1].kernelSize: must be >= 1, got 0"`);
+  });
+
+  it('labels-abbreviated.yaml', () => {
+    expect(render('labels-abbreviated.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/labels-abbreviated.yaml:6:40 error data.preprocess.labels: "int" is not allowed (did you mean "integer"?)
+          expected: integer, oneHot"
+    `);
   });
 
   it('loss-labels-mismatch.yaml', () => {
     expect(render('loss-labels-mismatch.yaml')).toMatchInlineSnapshot(`"bad-specs/loss-labels-mismatch.yaml:6:40 error data.preprocess.labels: categoricalCrossentropy needs oneHot labels, but data.preprocess.labels is integer (set data.preprocess.labels: oneHot, or use sparseCategoricalCrossentropy)"`);
   });
 
+  it('missing-layer-type.yaml', () => {
+    expect(render('missing-layer-type.yaml')).toMatchInlineSnapshot(`
+      "bad-specs/missing-layer-type.yaml:12:7 error model.layers[2].type: missing "type" (a string naming the kind)
+          expected: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
+    `);
+  });
+
   it('missing-loss.yaml', () => {
-    expect(render('missing-loss.yaml')).toMatchInlineSnapshot(`"bad-specs/missing-loss.yaml:14:3 error training.loss: missing required field "loss""`);
+    expect(render('missing-loss.yaml')).toMatchInlineSnapshot(`"bad-specs/missing-loss.yaml:13:1 error training.loss: missing required field "loss""`);
   });
 
   it('missing-model.yaml', () => {
@@ -320,84 +381,85 @@ describe('pinned output of every fixture', () => {
   });
 
   it('missing-units.yaml', () => {
-    expect(render('missing-units.yaml')).toMatchInlineSnapshot(`"bad-specs/missing-units.yaml:12:7 error model.layers[2].units: missing required field "units""`);
+    expect(render('missing-units.yaml')).toMatchInlineSnapshot(`"bad-specs/missing-units.yaml:10:5 error model.layers[2].units: missing required field "units""`);
   });
 
   it('misspelled-activation.yaml', () => {
     expect(render('misspelled-activation.yaml')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-activation.yaml:12:46 error model.layers[2].activation: "reul" is not allowed (did you mean "relu"?)
-          valid: linear, relu, relu6, elu, selu, sigmoid, hardSigmoid, softmax, softplus, softsign, tanh, swish, mish, gelu"
+          expected: linear, relu, relu6, elu, selu, sigmoid, hardSigmoid, softmax, softplus, softsign, tanh, swish, mish, gelu"
     `);
   });
 
   it('misspelled-dataset-type.yaml', () => {
     expect(render('misspelled-dataset-type.yaml')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-dataset-type.yaml:5:20 error data.dataset.type: unknown type "fashionMinst" (did you mean "fashionMnist"?)
-          valid: fashionMnist, mnist, csv"
+          expected: fashionMnist, mnist, csv"
     `);
   });
 
   it('misspelled-initializer-object.yaml', () => {
     expect(render('misspelled-initializer-object.yaml')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-initializer-object.yaml:12:79 error model.layers[2].kernelInitializer.type: unknown type "glorotNormall" (did you mean "glorotNormal"?)
-          valid: zeros, ones, constant, glorotUniform, glorotNormal, heUniform, heNormal, lecunUniform, lecunNormal, randomUniform, randomNormal"
+          expected: zeros, ones, constant, glorotUniform, glorotNormal, heUniform, heNormal, lecunUniform, lecunNormal, randomUniform, randomNormal"
     `);
   });
 
   it('misspelled-initializer.yaml', () => {
     expect(render('misspelled-initializer.yaml')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-initializer.yaml:14:71 error model.layers[3].kernelInitializer: "heUniorm" is not allowed (did you mean "heUniform"?)
-          valid: zeros, ones, constant, glorotUniform, glorotNormal, heUniform, heNormal, lecunUniform, lecunNormal, randomUniform, randomNormal"
+          expected: zeros, ones, constant, glorotUniform, glorotNormal, heUniform, heNormal, lecunUniform, lecunNormal, randomUniform, randomNormal"
     `);
   });
 
   it('misspelled-layer-type-block.yaml', () => {
     expect(render('misspelled-layer-type-block.yaml')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-layer-type-block.yaml:19:13 error model.layers[2].type: unknown type "maxPoolin2d" (did you mean "maxPooling2d"?)
-          valid: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
+          expected: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
     `);
   });
 
   it('misspelled-layer-type.json', () => {
     expect(render('misspelled-layer-type.json')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-layer-type.json:12:17 error model.layers[1].type: unknown type "conv2D" (did you mean "conv2d"?)
-          valid: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
+          expected: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
     `);
   });
 
   it('misspelled-layer-type.yaml', () => {
     expect(render('misspelled-layer-type.yaml')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-layer-type.yaml:14:15 error model.layers[2].type: unknown type "dnese" (did you mean "dense"?)
-          valid: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
+          expected: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
     `);
   });
 
   it('misspelled-loss-type.yaml', () => {
     expect(render('misspelled-loss-type.yaml')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-loss-type.yaml:16:17 error training.loss.type: unknown type "sparseCategoricalCrossEntropy" (did you mean "sparseCategoricalCrossentropy"?)
-          valid: sparseCategoricalCrossentropy, categoricalCrossentropy, meanSquaredError"
+          expected: sparseCategoricalCrossentropy, categoricalCrossentropy, meanSquaredError"
     `);
   });
 
   it('misspelled-model-type.yaml', () => {
     expect(render('misspelled-model-type.yaml')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-model-type.yaml:8:9 error model.type: unknown type "sequental" (did you mean "sequential"?)
-          valid: sequential, graph"
+          expected: sequential, graph"
     `);
   });
 
   it('misspelled-optimizer-type.yaml', () => {
     expect(render('misspelled-optimizer-type.yaml')).toMatchInlineSnapshot(`
       "bad-specs/misspelled-optimizer-type.yaml:15:22 error training.optimizer.type: unknown type "adma" (did you mean "adam"?)
-          valid: adam, adamax, sgd, rmsprop, adagrad"
+          expected: adam, adamax, sgd, rmsprop, adagrad"
     `);
   });
 
+  it('name-uppercase.yaml', () => {
+    expect(render('name-uppercase.yaml')).toMatchInlineSnapshot(`"bad-specs/name-uppercase.yaml:3:7 error name: "E-Shallow" is not allowed here: use lowercase letters, digits, ".", "_" and "-", starting with a letter or digit"`);
+  });
+
   it('negative-units.yaml', () => {
-    expect(render('negative-units.yaml')).toMatchInlineSnapshot(`
-      "bad-specs/negative-units.yaml:13:14 error model.layers[2].units: must be >= 1, got -128
-          expected: >= 1"
-    `);
+    expect(render('negative-units.yaml')).toMatchInlineSnapshot(`"bad-specs/negative-units.yaml:13:14 error model.layers[2].units: must be >= 1, got -128"`);
   });
 
   it('output-units-mismatch.yaml', () => {
@@ -416,10 +478,6 @@ describe('pinned output of every fixture', () => {
     expect(render('reshape-mismatch.yaml')).toMatchInlineSnapshot(`"bad-specs/reshape-mismatch.yaml:11:37 error model.layers[1].targetShape: reshape #2: cannot reshape (784) (784 elements) to (28, 28, 3) (2352 elements)"`);
   });
 
-  it('sequential-without-input.yaml', () => {
-    expect(render('sequential-without-input.yaml')).toMatchInlineSnapshot();
-  });
-
   it('spec-version-2.yaml', () => {
     expect(render('spec-version-2.yaml')).toMatchInlineSnapshot(`"bad-specs/spec-version-2.yaml:2:14 error specVersion: this spec is version 2, but this modelspec reads up to version 1 (upgrade modelspec)"`);
   });
@@ -431,7 +489,7 @@ describe('pinned output of every fixture', () => {
   it('spec-version-string.yaml', () => {
     expect(render('spec-version-string.yaml')).toMatchInlineSnapshot(`
       "bad-specs/spec-version-string.yaml:2:14 error specVersion: specVersion must be a positive integer, got "one"
-          valid: 1"
+          expected: 1"
     `);
   });
 
@@ -442,60 +500,57 @@ describe('pinned output of every fixture', () => {
     `);
   });
 
-  it('trailing-comma.json', () => {
-    expect(render('trailing-comma.json')).toMatchInlineSnapshot(`""`);
+  it('two-documents.yaml', () => {
+    expect(render('two-documents.yaml')).toMatchInlineSnapshot(`"bad-specs/two-documents.yaml:14:1 error YAML syntax: a spec file holds one YAML document, but a second one starts here (---)"`);
   });
 
   it('two-problems.yaml', () => {
     expect(render('two-problems.yaml')).toMatchInlineSnapshot(`
       "bad-specs/two-problems.yaml:13:30 error model.layers[2].rate: must be < 1, got 1.5
-          expected: < 1
       bad-specs/two-problems.yaml:16:15 error model.layers[5].type: unknown type "dnese" (did you mean "dense"?)
-          valid: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
+          expected: input, reshape, flatten, dense, dropout, conv2d, maxPooling2d, averagePooling2d, zeroPadding2d, rescaling, batchNormalization, activation, concatenate, globalAveragePooling2d"
     `);
   });
 
+  it('units-empty.yaml', () => {
+    expect(render('units-empty.yaml')).toMatchInlineSnapshot(`"bad-specs/units-empty.yaml:13:13 error model.layers[2].units: expected integer, got null"`);
+  });
+
   it('units-not-a-number.yaml', () => {
-    expect(render('units-not-a-number.yaml')).toMatchInlineSnapshot(`
-      "bad-specs/units-not-a-number.yaml:12:29 error model.layers[2].units: expected integer, got string "abc"
-          expected: integer"
-    `);
+    expect(render('units-not-a-number.yaml')).toMatchInlineSnapshot(`"bad-specs/units-not-a-number.yaml:12:29 error model.layers[2].units: expected integer, got string "abc""`);
+  });
+
+  it('units-overflow.yaml', () => {
+    expect(render('units-overflow.yaml')).toMatchInlineSnapshot(`"bad-specs/units-overflow.yaml:12:29 error model.layers[2].units: must be <= 2147483647, got 1e+308"`);
   });
 
   it('unknown-layer-key.yaml', () => {
     expect(render('unknown-layer-key.yaml')).toMatchInlineSnapshot(`
-      "bad-specs/unknown-layer-key.yaml:12:7 error model.layers[2].units: missing required field "units"
-      bad-specs/unknown-layer-key.yaml:12:22 error model.layers[2].unit: unknown field "unit" (did you mean "units"?)
-          valid: type, name, units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer"
+      "bad-specs/unknown-layer-key.yaml:12:22 error model.layers[2].unit: unknown field "unit" (did you mean "units"?)
+          expected: type, name, units, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer"
     `);
   });
 
   it('unknown-top-level-key.yaml', () => {
     expect(render('unknown-top-level-key.yaml')).toMatchInlineSnapshot(`
       "bad-specs/unknown-top-level-key.yaml:4:1 error descripton: unknown field "descripton" (did you mean "description"?)
-          valid: $schema, specVersion, name, title, description, source, reference, data, model, training, seed, reproduce, outputs"
+          expected: $schema, extends, specVersion, name, title, description, source, reference, data, model, training, seed, reproduce, outputs"
     `);
   });
 
   it('unknown-training-key.yaml', () => {
     expect(render('unknown-training-key.yaml')).toMatchInlineSnapshot(`
       "bad-specs/unknown-training-key.yaml:16:3 error training.batch_size: unknown field "batch_size" (did you mean "batchSize"?)
-          valid: optimizer, loss, metrics, epochs, batchSize, shuffle, earlyStopping"
+          expected: optimizer, loss, metrics, epochs, batchSize, shuffle, earlyStopping"
     `);
   });
 
   it('validation-fraction-too-high.yaml', () => {
-    expect(render('validation-fraction-too-high.yaml')).toMatchInlineSnapshot(`
-      "bad-specs/validation-fraction-too-high.yaml:7:41 error data.validation.fraction: must be < 1, got 1.2
-          expected: < 1"
-    `);
+    expect(render('validation-fraction-too-high.yaml')).toMatchInlineSnapshot(`"bad-specs/validation-fraction-too-high.yaml:7:41 error data.validation.fraction: must be < 1, got 1.2"`);
   });
 
   it('wrong-type.json', () => {
-    expect(render('wrong-type.json')).toMatchInlineSnapshot(`
-      "bad-specs/wrong-type.json:18:15 error training.epochs: expected integer, got string "ten"
-          expected: integer"
-    `);
+    expect(render('wrong-type.json')).toMatchInlineSnapshot(`"bad-specs/wrong-type.json:18:15 error training.epochs: expected integer, got string "ten""`);
   });
 
   it('yaml-syntax-error.yaml', () => {
@@ -503,9 +558,6 @@ describe('pinned output of every fixture', () => {
   });
 
   it('zero-filters.yaml', () => {
-    expect(render('zero-filters.yaml')).toMatchInlineSnapshot(`
-      "bad-specs/zero-filters.yaml:11:32 error model.layers[1].filters: must be >= 1, got 0
-          expected: >= 1"
-    `);
+    expect(render('zero-filters.yaml')).toMatchInlineSnapshot(`"bad-specs/zero-filters.yaml:11:32 error model.layers[1].filters: must be >= 1, got 0"`);
   });
 });

@@ -1,0 +1,67 @@
+import type { Reproduction } from './types.js';
+
+/** One spec's line in REPRODUCTIONS.md, as data (kept in a JSON file so partial runs update their rows only). */
+export interface TableRow {
+  spec: string;
+  title: string;
+  source: string;
+  figures: { metric: string; published: number | null; source: string | null; mean: number | null; std: number | null; verdict: string }[];
+  verdict: string;
+  seeds: number[];
+  epochs: number;
+  wallSeconds: number;
+  engine: string;
+  date: string;
+  report: string | null;
+}
+
+export function tableRow(r: Reproduction, report: string | null): TableRow {
+  return {
+    spec: r.spec.name,
+    title: r.spec.title,
+    source: r.spec.source?.project ?? '',
+    figures: r.figures.map((f) => ({ metric: f.metric, published: f.published, source: f.source, mean: f.measured?.mean ?? null, std: f.measured?.std ?? null, verdict: f.verdict })),
+    verdict: r.verdict,
+    seeds: r.runs.map((x) => x.seed),
+    epochs: r.spec.training.epochs,
+    wallSeconds: r.wallSeconds,
+    engine: r.engine,
+    date: r.date.slice(0, 10),
+    report,
+  };
+}
+
+const isLoss = (m: string) => m.toLowerCase().includes('loss');
+const fmt = (v: number, m: string) => (isLoss(m) ? v.toFixed(4) : `${(v * 100).toFixed(2)}%`);
+const duration = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
+const VERDICT: Record<string, string> = { reproduced: '✅ reproduced', 'not-reproduced': '❌ not reproduced', 'not-measured': '⚠️ not measured', 'nothing-published': '— nothing published' };
+
+/** The whole REPRODUCTIONS.md, written only by `modelspec reproduce --write-table`. */
+export function renderReproductionsTable(rows: TableRow[], allSpecs: string[]): string {
+  const sorted = [...rows].sort((a, b) => a.spec.localeCompare(b.spec));
+  const lines = [
+    '# Reproductions',
+    '',
+    '<!-- Written by `modelspec reproduce specs/ --write-table`; do not edit by hand. -->',
+    '',
+    'Each published figure against the mean ± standard deviation over seeds, measured by modelspec.',
+    'A figure is reproduced when the difference is within its tolerance (see each spec\'s `reference`).',
+    '',
+    '| spec | figure | published (source) | measured | verdict | seeds | epochs | wall time | engine | date | report |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of sorted) {
+    const figs = r.figures.filter((f) => f.published !== null);
+    const shown = figs.length ? figs : r.figures.slice(0, 1);
+    shown.forEach((f, i) => {
+      const published = f.published !== null ? `${fmt(f.published, f.metric)} (${(f.source ?? '').replace(/\|/g, '\\|')})` : '—';
+      const measured = f.mean !== null ? `${fmt(f.mean, f.metric)} ± ${fmt(f.std ?? 0, f.metric)}` : '—';
+      lines.push(
+        `| ${i === 0 ? `**${r.spec}**` : ''} | ${f.metric} | ${published} | ${measured} | ${VERDICT[f.verdict] ?? f.verdict} | ${i === 0 ? r.seeds.join(', ') : ''} | ${i === 0 ? r.epochs : ''} | ${i === 0 ? duration(r.wallSeconds) : ''} | ${i === 0 ? r.engine : ''} | ${i === 0 ? r.date : ''} | ${i === 0 && r.report ? `[report](${r.report})` : ''} |`,
+      );
+    });
+  }
+  const missing = allSpecs.filter((s) => !rows.some((r) => r.spec === s));
+  if (missing.length) lines.push('', `Not yet reproduced: ${missing.join(', ')}.`);
+  return lines.join('\n') + '\n';
+}
