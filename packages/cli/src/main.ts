@@ -8,6 +8,7 @@ import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { doctorCommand } from './commands/doctor.js';
+import { reproduceCommand } from './commands/reproduce.js';
 import { collectSet } from './overrides.js';
 import { VERSION } from './version.js';
 
@@ -29,6 +30,11 @@ const int = (name: string, min = 0) => (v: string) => {
   return n;
 };
 const mib = (v: string) => int('--memory-budget', 1)(v) * 1024 * 1024;
+const seedList = (v: string) => {
+  const seeds = v.split(',').map((x) => Number(x.trim()));
+  if (!seeds.length || seeds.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('--seeds takes non-negative integers, e.g. 1,2,3');
+  return seeds;
+};
 
 export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   const program = new Command('modelspec')
@@ -77,6 +83,21 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--memory-budget <MiB>', 'refuse specs whose estimated training memory exceeds this', mib)
     .option('--json', 'print metrics.json (with the run folder) when done')
     .action((path: string, o) => run(() => trainCommand(path, o, io))());
+
+  program
+    .command('reproduce')
+    .description('Train each spec under several seeds and compare mean ± std with its published figures: reproduced, not reproduced, or nothing published.')
+    .argument('<spec...>', 'spec files or folders (e.g. specs/)')
+    .option('--seeds <list>', 'comma-separated seeds (default: the spec\'s reproduce.seeds)', seedList)
+    .option('--epochs <n>', 'override training.epochs', int('--epochs', 1))
+    .option('--limit <n>', 'train on the first N training images only', int('--limit', 1))
+    .option('--test-limit <n>', 'evaluate on the first N test images only', int('--test-limit', 1))
+    .option('--set <path=value>', 'override any spec field (repeatable)', collectSet)
+    .option('--engine <name>', 'tfjs engine')
+    .option('--out <dir>', 'where run folders go', 'runs')
+    .option('--check', 'exit 1 unless every published figure is reproduced')
+    .option('--json', 'machine-readable output')
+    .action((paths: string[], o) => run(() => reproduceCommand(paths, o, io))());
 
   program
     .command('evaluate')

@@ -58,7 +58,7 @@ const generated: Record<string, () => string> = {
     const spec = read('misspelled-layer-type.yaml').replace('type: dnese', 'type: dense');
     return spec + '# ' + 'x'.repeat(PARSE_LIMITS.maxBytes - Buffer.byteLength(spec) - 1);
   },
-  // 1,000 block mappings, each indented one space deeper (about 500 KB, under the size limit).
+  // 300 block mappings, each indented one space deeper (about 45 KB, under the size limit).
   'deep-block-mapping.yaml': () => {
     const lines = ['specVersion: 1', 'name: deep-block-map', 'reference:'];
     for (let i = 0; i < 300; i++) lines.push(`${' '.repeat(i + 1)}k${i}:`);
