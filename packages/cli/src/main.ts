@@ -9,6 +9,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { doctorCommand } from './commands/doctor.js';
 import { reproduceCommand } from './commands/reproduce.js';
+import { searchCommand } from './commands/search.js';
 import { collectSet } from './overrides.js';
 import { VERSION } from './version.js';
 
@@ -98,6 +99,21 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--check', 'exit 1 unless every published figure is reproduced')
     .option('--json', 'machine-readable output')
     .action((paths: string[], o) => run(() => reproduceCommand(paths, o, io))());
+
+  program
+    .command('search')
+    .description("Randomized hyperparameter search with stratified k-fold cross-validation over the spec's `search` section (sklearn RandomizedSearchCV), then a refit of the best candidate evaluated on the test set.")
+    .argument('<spec>', 'spec file with a search section')
+    .option('--candidates <n>', 'override search.candidates', int('--candidates', 1))
+    .option('--folds <n>', 'override search.folds', int('--folds', 2))
+    .option('--epochs <n>', 'override training.epochs', int('--epochs', 1))
+    .option('--limit <n>', 'search on the first N training images only', int('--limit', 1))
+    .option('--test-limit <n>', 'evaluate the refit on the first N test images only', int('--test-limit', 1))
+    .option('--set <path=value>', 'override any spec field (repeatable)', collectSet)
+    .option('--engine <name>', 'tfjs engine')
+    .option('--out <dir>', 'where the refit run folder goes', 'runs')
+    .option('--json', 'machine-readable output')
+    .action((path: string, o) => run(() => searchCommand(path, o, io))());
 
   program
     .command('evaluate')

@@ -68,3 +68,11 @@ export { composeSpec, mergeSpecs } from './spec/compose.js';
 export type { SpecReader } from './spec/compose.js';
 export type { LoadOptions } from './spec/load.js';
 export type { BatchProgress } from './training/loop.js';
+
+// Search: sklearn's RandomizedSearchCV over spec fields
+export { sampleCandidates } from './search/sample.js';
+export type { Candidate } from './search/sample.js';
+export { stratifiedKFold } from './search/folds.js';
+export { crossValidate } from './search/cross-validate.js';
+export type { CandidateResult, SearchResult, SearchHooks } from './search/cross-validate.js';
+export { chooseEngine, inputShapeOf, loadSpecData, trainOptionsFor } from './training/experiment.js';

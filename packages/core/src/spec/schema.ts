@@ -2,7 +2,7 @@ import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox
 import type { Plugin } from '../registry/registry.js';
 import type { Registries } from './registries.js';
 import { discriminated, nullable, opt, PositiveInt, req } from './fields.js';
-import { EarlyStopping, Outputs, Preprocess, Provenance, Reference, Reproduce, SPEC_VERSION, Validation } from './sections.js';
+import { EarlyStopping, Outputs, Preprocess, Provenance, Reference, Reproduce, Search, SPEC_VERSION, Validation } from './sections.js';
 
 /** A plugin's spec form: `{type, ...params}`, closed to unknown keys. */
 function branch(p: Plugin & { params: TObject }, extra: Record<string, TSchema> = {}, extraRequired: string[] = []): TSchema {
@@ -82,6 +82,7 @@ const specShape = () =>
       ),
       seed: opt(Type.Integer({ minimum: 0, maximum: 4294967295 }), 0, 'Seeds weight initialization, dropout and shuffling: same spec, seed and engine give the same weights.'),
       reproduce: opt(Reproduce, {}, 'How `modelspec reproduce` runs this spec.'),
+      search: nullable(Search, 'A randomized hyperparameter search with cross-validation, run by `modelspec search`.'),
       outputs: opt(Outputs, {}, 'What a run writes besides its metrics.'),
     },
     { additionalProperties: false },

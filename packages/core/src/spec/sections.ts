@@ -111,3 +111,34 @@ export const Reproduce = Type.Object(
   },
   { additionalProperties: false, description: 'How `modelspec reproduce` runs this spec.' },
 );
+
+const Bound = (what: string) => req(Type.Number(), what);
+export const Distribution = discriminated(
+  [
+    split('uniform', 'Uniform on [low, high] (scipy.stats.uniform).', { low: Bound('Lower bound.'), high: Bound('Upper bound.') }),
+    split('logUniform', 'Log-uniform on [low, high] (scipy.stats.loguniform), for learning rates.', { low: Bound('Lower bound (> 0).'), high: Bound('Upper bound.') }),
+    split('intUniform', 'A uniform integer in [low, high], both included (scipy.stats.randint(low, high + 1)).', { low: Bound('Lowest value.'), high: Bound('Highest value.') }),
+  ],
+  { description: 'A distribution to sample from.' },
+);
+
+export const SearchParameter = Type.Object(
+  {
+    path: req(Type.String({ minLength: 1 }), 'The spec field to vary, e.g. model.layers.3.filters.'),
+    values: nullable(Type.Array(Type.Union([Type.Number(), Type.String(), Type.Boolean()]), { minItems: 1 }), 'Candidate values (a list in sklearn\'s param_distributions).'),
+    distribution: nullable(Distribution, 'Or a distribution to sample from.'),
+  },
+  { additionalProperties: false },
+);
+
+export const Search = Type.Object(
+  {
+    parameters: req(Type.Array(SearchParameter, { minItems: 1 }), 'The fields to search over (sklearn param_distributions).'),
+    candidates: opt(PositiveInt(), 10, 'Candidates to sample (sklearn n_iter); when every parameter is a list, sampled without replacement from the grid.'),
+    folds: opt(Type.Integer({ minimum: 2, maximum: 20 }), 5, 'k of the stratified k-fold cross-validation (sklearn cv=5, StratifiedKFold without shuffling, exact).'),
+    scoreBy: opt(Type.Unsafe<'accuracy' | 'loss'>({ type: 'string', enum: ['accuracy', 'loss'] }), 'accuracy', 'The score candidates are ranked by, on the held-out fold (loss: lower is better).'),
+    refit: opt(Type.Boolean(), true, 'Train the best candidate on the whole training set and evaluate it on the test set (sklearn refit=True).'),
+    seed: opt(Type.Integer({ minimum: 0, maximum: 4294967295 }), 0, 'Seeds the sampling of candidates (sklearn random_state).'),
+  },
+  { additionalProperties: false, description: 'A randomized search with cross-validation (sklearn RandomizedSearchCV), run by `modelspec search`.' },
+);

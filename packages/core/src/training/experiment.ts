@@ -150,12 +150,9 @@ export async function evaluateTestSet(model: tfl.LayersModel, test: Examples, sp
 /** Evaluates a trained model (e.g. loaded from a run folder) on its spec's test set. */
 export async function evaluateModel(model: tfl.LayersModel, loaded: LoadedSpec, backend: Backend, reg: Registries, o: PrepareOptions & { engine?: string } = {}): Promise<{ test: TestEvaluation; engine: EngineStatus; files: Record<string, { location: string; sha256: string }> }> {
   const { spec } = loaded;
-  const datasetSpec = spec.data.dataset as unknown as { type: string } & Record<string, unknown>;
-  const kind = reg.datasets.get(datasetSpec.type)!;
-  const { type: _t, ...params } = datasetSpec;
   const engine = await backend.prepare(o.engine ? { engine: o.engine } : {});
-  const data = await loadDataset(kind, params as never, backend.data);
-  if (!data.dataset.test) throw new ModelspecError('no-test-set', `${datasetSpec.type}: this dataset has no test set to evaluate on`);
+  const data = await loadSpecData(spec, backend, reg);
+  if (!data.dataset.test) throw new ModelspecError('no-test-set', `${(spec.data.dataset as { type: string }).type}: this dataset has no test set to evaluate on`);
   const inputShape = model.inputs[0]!.shape.slice(1).map((d) => d ?? 1);
   const prepared = prepareData({ train: { ...data.dataset.test, count: 0 }, test: data.dataset.test }, { ...spec, data: { ...spec.data, validation: { type: 'none' } } } as ResolvedModelSpec, inputShape, data.classNames.length, { testLimit: o.testLimit });
   try {
@@ -165,27 +162,29 @@ export async function evaluateModel(model: tfl.LayersModel, loaded: LoadedSpec, 
   }
 }
 
-/**
- * One run of a checked spec: load and verify data, pick an engine that can
- * train the model, compile with the spec seed, train, evaluate on the test
- * set. Everything random derives from `spec.seed`.
- */
-export async function runExperiment(loaded: LoadedSpec, backend: Backend, reg: Registries, o: ExperimentOptions = {}, hooks: ExperimentHooks = {}): Promise<ExperimentResult> {
-  const { spec } = loaded;
+/** The dataset a spec names, loaded and verified, with its class names. */
+export async function loadSpecData(spec: ResolvedModelSpec, backend: Backend, reg: Registries) {
   const datasetSpec = spec.data.dataset as unknown as { type: string } & Record<string, unknown>;
   const kind = reg.datasets.get(datasetSpec.type)!;
-  const { type: _t, ...datasetParams } = datasetSpec;
+  const { type: _t, ...params } = datasetSpec;
+  return loadDataset(kind, params as never, backend.data);
+}
+
+/** The shape of one example, as the model's input layer takes it. */
+export function inputShapeOf(loaded: LoadedSpec): number[] {
   const inputNode = loaded.check.layers.find((l) => loaded.check.graph.inputs.includes(l.name))!;
-  const inputShape = inputNode.outputShape!.map((d) => d ?? 1);
+  return inputNode.outputShape!.map((d) => d ?? 1);
+}
 
-  const t0 = performance.now();
-  const loadedData = await loadDataset(kind, datasetParams as never, backend.data);
-  const classNames = [...loadedData.classNames];
-  const tData = (performance.now() - t0) / 1000;
-
-  let engine = await backend.prepare(o.engine ? { engine: o.engine } : {});
-  let problem = canTrain(loaded, reg, inputShape, classNames.length);
-  if (problem && o.engine) {
+/**
+ * Activates the requested engine, or the best one that has every kernel this
+ * model needs for training (trying them best first).
+ */
+export async function chooseEngine(loaded: LoadedSpec, backend: Backend, reg: Registries, classes: number, requested?: string, onEngine?: ExperimentHooks['onEngine']): Promise<EngineStatus> {
+  const inputShape = inputShapeOf(loaded);
+  let engine = await backend.prepare(requested ? { engine: requested } : {});
+  let problem = canTrain(loaded, reg, inputShape, classes);
+  if (problem && requested) {
     throw new ModelspecError('engine-cannot-train', `engine ${engine.name} cannot train this model: ${problem}`, 'choose another engine with --engine, or leave it out to pick one that can');
   }
   const skipped: { name: string; reason: string }[] = [];
@@ -194,31 +193,53 @@ export async function runExperiment(loaded: LoadedSpec, backend: Backend, reg: R
     const next = (await backend.engines()).find((e) => e.available && !skipped.some((s) => s.name === e.name));
     if (!next) throw new ModelspecError('no-engine', `no available engine can train this model (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`);
     engine = await backend.prepare({ engine: next.name });
-    problem = canTrain(loaded, reg, inputShape, classNames.length);
+    problem = canTrain(loaded, reg, inputShape, classes);
   }
-  hooks.onEngine?.(engine, skipped[0]);
+  onEngine?.(engine, skipped[0]);
+  return engine;
+}
 
-  const data = prepareData(loadedData.dataset, spec, inputShape, classNames.length, o);
-  const model = compileModel(spec, loaded.check.graph, reg);
-  const optimizer = reg.optimizers.get(spec.training.optimizer.type)!.build(spec.training.optimizer as never);
+/** How the loop trains this spec: optimizer, loss, metrics and the seeded per-epoch order. The caller disposes the optimizer. */
+export function trainOptionsFor(spec: ResolvedModelSpec, reg: Registries, hooks: ExperimentHooks = {}): TrainOptions {
   const lossSpec = spec.training.loss as unknown as { type: string } & Record<string, unknown>;
-  const trainOpts: TrainOptions = {
+  return {
     epochs: spec.training.epochs,
     batchSize: spec.training.batchSize,
-    optimizer,
+    optimizer: reg.optimizers.get(spec.training.optimizer.type)!.build(spec.training.optimizer as never),
     loss: { kind: reg.losses.get(lossSpec.type)!, params: lossSpec },
     metrics: spec.training.metrics.map((name) => ({ name, kind: reg.metrics.get(name)! })),
     labels: spec.data.preprocess.labels,
     order: (epoch, n) => {
+      if (spec.training.shuffle) return new RandomState(deriveSeed(spec.seed, 'shuffle', epoch)).permutation(n);
       const ids = new Int32Array(n);
       for (let i = 0; i < n; i++) ids[i] = i;
-      return spec.training.shuffle ? new RandomState(deriveSeed(spec.seed, 'shuffle', epoch)).permutation(n) : ids;
+      return ids;
     },
     earlyStopping: spec.training.earlyStopping,
     shouldStop: hooks.shouldStop,
     onBatch: hooks.onBatch,
     onEpoch: hooks.onEpoch,
   };
+}
+
+/**
+ * One run of a checked spec: load and verify data, pick an engine that can
+ * train the model, compile with the spec seed, train, evaluate on the test
+ * set. Everything random derives from `spec.seed`.
+ */
+export async function runExperiment(loaded: LoadedSpec, backend: Backend, reg: Registries, o: ExperimentOptions = {}, hooks: ExperimentHooks = {}): Promise<ExperimentResult> {
+  const { spec } = loaded;
+  const inputShape = inputShapeOf(loaded);
+  const t0 = performance.now();
+  const loadedData = await loadSpecData(spec, backend, reg);
+  const classNames = [...loadedData.classNames];
+  const tData = (performance.now() - t0) / 1000;
+  const engine = await chooseEngine(loaded, backend, reg, classNames.length, o.engine, hooks.onEngine);
+
+  const data = prepareData(loadedData.dataset, spec, inputShape, classNames.length, o);
+  const model = compileModel(spec, loaded.check.graph, reg);
+  const trainOpts = trainOptionsFor(spec, reg, hooks);
+  const optimizer = trainOpts.optimizer;
 
   try {
     await hooks.onStart?.({ spec, engine, counts: data.counts, files: loadedData.files });

@@ -1,0 +1,115 @@
+import { dirname, resolve } from 'node:path';
+import { buildReproduction, formatIssues, runExperiment, summarizeRun, type LoadedSpec, type ModelMetadata, type Reproduction, type RunSummary } from '@modelspec/core';
+import { nodeBackend, RunRecorder } from '@modelspec/backend-node';
+import { expandSpecPaths, loadSpecFile, shown, specLoader } from '../spec-files.js';
+import { runOverrides } from '../overrides.js';
+import { Progress } from '../progress.js';
+import type { Io } from '../io.js';
+import { VERSION } from '../version.js';
+
+export interface ReproduceOptions {
+  seeds?: number[];
+  epochs?: number;
+  limit?: number;
+  testLimit?: number;
+  engine?: string;
+  out: string;
+  set?: Record<string, unknown>;
+  check?: boolean;
+  json?: boolean;
+  onReproduction?: (r: Reproduction) => Promise<void>;
+}
+
+const pct = (v: number, metric: string) => (metric.toLowerCase().includes('loss') ? v.toFixed(4) : `${(v * 100).toFixed(2)}%`);
+
+/** The ways a reproduction departs from the published settings, in the words of the command line. */
+export function conditions(o: ReproduceOptions): string[] {
+  return [
+    ...(o.limit !== undefined ? [`--limit ${o.limit}`] : []),
+    ...(o.testLimit !== undefined ? [`--test-limit ${o.testLimit}`] : []),
+    ...(o.epochs !== undefined ? [`--epochs ${o.epochs}`] : []),
+    ...Object.entries(o.set ?? {}).map(([k, v]) => `--set ${k}=${JSON.stringify(v)}`),
+  ];
+}
+
+export function formatReproduction(r: Reproduction): string[] {
+  const lines = [`${r.spec.name}: ${r.verdict.toUpperCase()} over ${r.runs.length} seed(s) [${r.runs.map((x) => x.seed).join(', ')}] on ${r.engine}`];
+  if (r.conditions.length) lines.push(`  reduced run (${r.conditions.join(' ')}): the verdicts do not speak for the published settings`);
+  for (const f of r.figures) {
+    const m = f.measured ? `${pct(f.measured.mean, f.metric)} ± ${pct(f.measured.std, f.metric)}` : 'not measured';
+    const p = f.published !== null ? `published ${pct(f.published, f.metric)}, diff ${f.difference !== null ? (f.difference >= 0 ? '+' : '') + pct(f.difference, f.metric) : 'n/a'}, tolerance ${pct(f.tolerance!, f.metric)}` : 'nothing published';
+    lines.push(`  ${f.metric.padEnd(16)} ${m.padEnd(20)} ${p}  → ${f.verdict}`);
+  }
+  return lines;
+}
+
+/** Runs each spec under several seeds and compares the mean ± std with the published figures. */
+export async function reproduceCommand(paths: string[], o: ReproduceOptions, io: Io): Promise<number> {
+  const files = await expandSpecPaths(paths);
+  const loaded: { path: string; spec: LoadedSpec }[] = [];
+  let bad = false;
+  for (const f of files) {
+    const r = await loadSpecFile(f, undefined, runOverrides(o));
+    if (!r.ok) {
+      io.err(formatIssues(r.issues, r.file));
+      bad = true;
+    } else loaded.push({ path: f, spec: r });
+  }
+  if (bad) return 1;
+
+  const reproductions: Reproduction[] = [];
+  let stop = false;
+  const onSigint = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    io.err('\ninterrupt: finishing the current batch; no further seeds or specs');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    for (const [si, { path, spec: base }] of loaded.entries()) {
+      const seeds = o.seeds ?? [...base.spec.reproduce.seeds];
+      const runs: RunSummary[] = [];
+      let classNames: string[] = [];
+      const t0 = performance.now();
+      for (const [k, seed] of seeds.entries()) {
+        if (stop) break;
+        const r = await loadSpecFile(path, undefined, { ...runOverrides(o), seed });
+        if (!r.ok) throw new Error('spec changed while reproducing');
+        const label = `[${si + 1}/${loaded.length} ${r.spec.name} seed ${seed} (${k + 1}/${seeds.length})]`;
+        const progress = new Progress(io, r.spec.training.epochs, label);
+        let recorder: RunRecorder | null = null;
+        const backend = nodeBackend({ specDir: dirname(resolve(path)) });
+        const result = await runExperiment(r, backend, specLoader().reg, { engine: o.engine, limit: o.limit, testLimit: o.testLimit }, {
+          onEngine: (e, from) => from && io.err(`${label} engine ${e.name} (${from.name} cannot train this model: ${from.reason})`),
+          onStart: async (info) => {
+            recorder = await RunRecorder.start(resolve(o.out), { ...info, specFile: resolve(path), overrides: { ...runOverrides(o), seed }, modelspecVersion: VERSION });
+          },
+          onBatch: (p) => progress.batch(p),
+          onEpoch: async (e) => {
+            progress.epoch(e);
+            await recorder?.epoch(e);
+          },
+          shouldStop: () => stop,
+        });
+        const metadata: ModelMetadata | null = r.spec.outputs.saveModel
+          ? { modelspecVersion: VERSION, spec: r.spec, classNames: result.classNames, inputShape: result.inputShape, preprocess: { ...r.spec.data.preprocess }, seed, engine: result.engine.name }
+          : null;
+        const rec = recorder as RunRecorder | null;
+        await rec!.finish(result, metadata);
+        result.model.dispose();
+        classNames = result.classNames;
+        if (result.stopReason !== 'interrupted') runs.push(summarizeRun(result, rec!.path));
+      }
+      if (!runs.length) break;
+      const rep = buildReproduction(base.spec, shown(path), classNames, runs, (performance.now() - t0) / 1000, conditions(o));
+      reproductions.push(rep);
+      if (!o.json) for (const l of formatReproduction(rep)) io.out(l);
+      await o.onReproduction?.(rep);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (o.json) io.out(JSON.stringify(reproductions.map(({ runs, ...r }) => ({ ...r, runs: runs.map(({ test: _t, history: _h, ...x }) => x) })), null, 2));
+  if (stop) return 130;
+  return o.check && reproductions.some((r) => r.verdict === 'not-reproduced' || r.verdict === 'not-measured') ? 1 : 0;
+}
