@@ -96,6 +96,8 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--set <path=value>', 'override any spec field (repeatable)', collectSet)
     .option('--engine <name>', 'tfjs engine')
     .option('--out <dir>', 'where run folders go', 'runs')
+    .option('--reports <dir>', 'where report folders go (each reproduction gets a new one)', 'reports')
+    .option('--write-table', 'update REPRODUCTIONS.md (in the current directory) with these results; full reproductions only')
     .option('--check', 'exit 1 unless every published figure is reproduced')
     .option('--json', 'machine-readable output')
     .action((paths: string[], o) => run(() => reproduceCommand(paths, o, io))());

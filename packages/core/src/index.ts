@@ -76,3 +76,15 @@ export { stratifiedKFold } from './search/folds.js';
 export { crossValidate } from './search/cross-validate.js';
 export type { CandidateResult, SearchResult, SearchHooks } from './search/cross-validate.js';
 export { chooseEngine, inputShapeOf, loadSpecData, trainOptionsFor } from './training/experiment.js';
+
+// Reports: charts (Vega-Lite specs), Markdown and JSON
+export { aggregateConfusion, curvePoints } from './report/aggregate.js';
+export type { AggregateConfusion, CurvePoint, Split } from './report/aggregate.js';
+export { curvesChart, confusionChart, figuresChart, CHART_FONT, SPLIT_COLORS, VERDICT_COLORS } from './report/charts.js';
+export type { VegaLiteSpec } from './report/charts.js';
+export { METRIC_LABELS, VERDICT_WORDS, formatCount, formatFigure, formatDifference, formatMeanStd, formatDuration, explainFigure, verdictSentence } from './report/format.js';
+export { reproductionMarkdown, REPORT_IMAGES } from './report/markdown.js';
+export type { MarkdownOptions, ReportImage } from './report/markdown.js';
+export { reproductionJson } from './report/json.js';
+export type { ReportJson, RunJson, PredictionJson } from './report/json.js';
+export { sampleReproduction } from './report/sample.js';

@@ -1,6 +1,8 @@
-import { dirname, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { buildReproduction, formatIssues, runExperiment, summarizeRun, type LoadedSpec, type ModelMetadata, type Reproduction, type RunSummary } from '@modelspec/core';
-import { nodeBackend, RunRecorder } from '@modelspec/backend-node';
+import { nodeBackend, renderReport, RunRecorder } from '@modelspec/backend-node';
+import { updateReproductionsTable } from '../table-file.js';
 import { expandSpecPaths, loadSpecFile, shown, specLoader } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
@@ -8,6 +10,8 @@ import type { Io } from '../io.js';
 import { VERSION } from '../version.js';
 
 export interface ReproduceOptions {
+  reports: string;
+  writeTable?: boolean;
   seeds?: number[];
   epochs?: number;
   limit?: number;
@@ -21,6 +25,20 @@ export interface ReproduceOptions {
 }
 
 const pct = (v: number, metric: string) => (metric.toLowerCase().includes('loss') ? v.toFixed(4) : `${(v * 100).toFixed(2)}%`);
+
+/** A new folder: `name`, or `name-2`, `name-3`, ... when it exists (reports are never overwritten). */
+async function uniqueDir(root: string, name: string): Promise<string> {
+  await mkdir(root, { recursive: true });
+  for (let i = 1; ; i++) {
+    const dir = join(root, i === 1 ? name : `${name}-${i}`);
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
 
 /** The ways a reproduction departs from the published settings, in the words of the command line. */
 export function conditions(o: ReproduceOptions): string[] {
@@ -56,6 +74,10 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
     } else loaded.push({ path: f, spec: r });
   }
   if (bad) return 1;
+  if (o.writeTable && conditions(o).length) {
+    io.err(`--write-table records full reproductions only; drop ${conditions(o).join(' ')}`);
+    return 2;
+  }
 
   const reproductions: Reproduction[] = [];
   let stop = false;
@@ -104,6 +126,14 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       const rep = buildReproduction(base.spec, shown(path), classNames, runs, (performance.now() - t0) / 1000, conditions(o));
       reproductions.push(rep);
       if (!o.json) for (const l of formatReproduction(rep)) io.out(l);
+      const reportDir = await uniqueDir(resolve(o.reports), `${rep.spec.name}-${rep.date.slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`);
+      await renderReport(rep, reportDir);
+      if (!o.json) io.out(`  report           ${shown(join(reportDir, 'report.html'))}`);
+      if (o.writeTable) {
+        const all = (await expandSpecPaths([dirname(resolve(path))])).map((f) => basename(f).replace(/\.(ya?ml|json)$/, ''));
+        const file = await updateReproductionsTable(process.cwd(), resolve(o.reports), rep, relative(process.cwd(), join(reportDir, 'report.md')), all);
+        if (!o.json) io.out(`  table            ${shown(file)}`);
+      }
       await o.onReproduction?.(rep);
     }
   } finally {

@@ -124,7 +124,8 @@ function countLabel(c: number): string {
 function shareLabel(f: number, count: number): string {
   if (count === 0) return '';
   const p = f * 100;
-  return `${p >= 9.95 ? p.toFixed(0) : p.toFixed(1)}%`;
+  // A single image in thousands would print as "0.0%", which reads as none.
+  return p < 0.05 ? '<0.1%' : `${p >= 9.95 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
 
 /**

@@ -58,7 +58,8 @@ export function compareWithReference(spec: ResolvedModelSpec, runs: RunSummary[]
   const figures: FigureComparison[] = [];
   for (const f of ref?.figures ?? []) {
     const values = runs.map((r) => r.measured[f.metric]).filter((v): v is number => v !== undefined);
-    const tolerance = f.tolerance ?? (f.metric.toLowerCase().includes('loss') ? ref!.lossTolerance : ref!.tolerance);
+    // Specs resolved before lossTolerance existed (old run folders) have none: use the schema default.
+    const tolerance = f.tolerance ?? (f.metric.toLowerCase().includes('loss') ? ref!.lossTolerance ?? 0.03 : ref!.tolerance);
     const measured = values.length ? stats(values) : null;
     const difference = measured ? measured.mean - f.value : null;
     figures.push({

@@ -40,6 +40,11 @@ export function formatMeanStd(m: FigureComparison['measured']): string {
   return m.values.length > 1 ? `${formatFigure(m.mean)} ± ${formatFigure(m.std)}` : formatFigure(m.mean);
 }
 
+/** A count averaged over seeds: whole numbers stay whole ("125", not "125.0"). */
+export function formatCount(c: number): string {
+  return Number.isInteger(c) ? String(c) : c.toFixed(1);
+}
+
 export function formatDuration(s: number): string {
   if (!Number.isFinite(s)) return '–';
   if (s < 90) return `${s.toFixed(1)} s`;

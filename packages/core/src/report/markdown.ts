@@ -1,5 +1,5 @@
 import { aggregateConfusion, type AggregateConfusion } from './aggregate.js';
-import { explainFigure, formatFigure, formatMeanStd, METRIC_LABELS, formatDuration, formatDifference, VERDICT_WORDS, verdictSentence } from './format.js';
+import { explainFigure, formatCount, formatFigure, formatMeanStd, METRIC_LABELS, formatDuration, formatDifference, VERDICT_WORDS, verdictSentence } from './format.js';
 import type { Reproduction, RunSummary } from './types.js';
 import type { MetricKey } from '../spec/sections.js';
 
@@ -90,7 +90,7 @@ function runsSection(r: Reproduction): string[] {
 
 function testSection(r: Reproduction, agg: AggregateConfusion, images: (k: ReportImage, alt: string) => string[]): string[] {
   const n = agg.seeds;
-  const perSeed = (c: number) => (n === 1 ? String(c) : (c / n).toFixed(1));
+  const perSeed = (c: number) => formatCount(c / n);
   const out: string[] = ['### Confusion matrix', '', ...images('confusion', 'Confusion matrix, counts'), ...images('confusionNormalized', 'Confusion matrix, share of each true class')];
   const diag = r.spec.reference?.confusionDiagonal;
   if (diag && diag.length === r.classNames.length) {

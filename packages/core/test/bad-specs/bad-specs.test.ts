@@ -534,7 +534,7 @@ describe('pinned output of every fixture', () => {
   it('unknown-top-level-key.yaml', () => {
     expect(render('unknown-top-level-key.yaml')).toMatchInlineSnapshot(`
       "bad-specs/unknown-top-level-key.yaml:4:1 error descripton: unknown field "descripton" (did you mean "description"?)
-          expected: $schema, extends, specVersion, name, title, description, source, reference, data, model, training, seed, reproduce, outputs"
+          expected: $schema, extends, specVersion, name, title, description, source, reference, data, model, training, seed, reproduce, search, outputs"
     `);
   });
 
