@@ -117,3 +117,58 @@ describe.runIf(existsSync(FASHION))('modelspec train → evaluate → predict on
     expect(readdirSync(runs)).toEqual([]);
   });
 });
+
+describe.runIf(existsSync(FASHION))('modelspec reproduce and search, small and end to end', () => {
+  it('reproduces a spec under two seeds, compares with the published figures and writes a report', () => {
+    const out = tmp();
+    const reports = tmp();
+    const r = modelspec(['reproduce', join(root, 'specs/e-shallow.yaml'), '--seeds', '1,2', '--limit', '400', '--test-limit', '300', '--epochs', '1', '--out', out, '--reports', reports, '--json'], root);
+    expect(r.code, r.err).toBe(0);
+    const [rep] = JSON.parse(r.out);
+    expect(rep.runs.map((x: { seed: number }) => x.seed)).toEqual([1, 2]);
+    expect(rep.conditions).toEqual(['--limit 400', '--test-limit 300', '--epochs 1']);
+    const acc = rep.figures.find((f: { metric: string }) => f.metric === 'testAccuracy');
+    expect(acc.published).toBe(0.8866);
+    expect(acc.measured.values).toHaveLength(2);
+    expect(acc.measured.mean).toBeCloseTo((acc.measured.values[0] + acc.measured.values[1]) / 2, 12);
+    // A 400-image, 1-epoch run cannot reach the published accuracy, and says so.
+    expect(acc.verdict).toBe('not-reproduced');
+    expect(readdirSync(out)).toHaveLength(2);
+    const [reportDir] = readdirSync(reports);
+    for (const f of ['report.html', 'report.md', 'report.json', 'curves.png', 'confusion.png', 'predictions.png']) expect(existsSync(join(reports, reportDir!, f)), f).toBe(true);
+    expect(readFileSync(join(reports, reportDir!, 'report.md'), 'utf8')).toContain('Reduced run');
+  });
+
+  it('refuses to write REPRODUCTIONS.md from a reduced run', () => {
+    const r = modelspec(['reproduce', join(root, 'specs/e-shallow.yaml'), '--limit', '100', '--write-table', '--out', tmp(), '--reports', tmp()], tmp());
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--write-table records full reproductions only');
+  });
+
+  it('searches a small space with cross-validation and refits the winner', () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'search.yaml'),
+      [
+        `extends: ${join(root, 'specs/e-shallow.yaml')}`,
+        'name: e-shallow-search',
+        'search:',
+        '  parameters:',
+        '    - { path: model.layers.2.units, values: [2, 64] }',
+        '  candidates: 2',
+        '  folds: 2',
+      ].join('\n'),
+    );
+    const args = ['search', 'search.yaml', '--limit', '400', '--test-limit', '200', '--epochs', '2', '--out', join(dir, 'runs'), '--json'];
+    const a = modelspec(args, dir);
+    expect(a.code, a.err).toBe(0);
+    const ja = JSON.parse(a.out);
+    expect(ja.result.candidates).toHaveLength(2);
+    expect(ja.result.best.params['model.layers.2.units']).toBe(64);
+    const worst = ja.result.candidates.find((c: { rank: number }) => c.rank === 2);
+    expect(ja.result.best.mean).toBeGreaterThan(worst.mean);
+    expect(ja.refit.test.accuracy).toBeGreaterThan(0.3);
+    const b = JSON.parse(modelspec(args, dir).out);
+    expect(b.result.candidates.map((c: { foldScores: number[] }) => c.foldScores)).toEqual(ja.result.candidates.map((c: { foldScores: number[] }) => c.foldScores));
+  });
+});

@@ -10,6 +10,7 @@ import { predictCommand } from './commands/predict.js';
 import { doctorCommand } from './commands/doctor.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { searchCommand } from './commands/search.js';
+import { reportCommand } from './commands/report.js';
 import { collectSet } from './overrides.js';
 import { VERSION } from './version.js';
 
@@ -116,6 +117,13 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--out <dir>', 'where the refit run folder goes', 'runs')
     .option('--json', 'machine-readable output')
     .action((path: string, o) => run(() => searchCommand(path, o, io))());
+
+  program
+    .command('report')
+    .description('Render a report (self-contained HTML, Markdown, JSON, PNG and SVG plots) from run folders of one spec, e.g. the seeds of a reproduction.')
+    .argument('<run...>', 'run folders')
+    .requiredOption('--out <dir>', 'folder to write the report into (must not exist yet, or be empty)')
+    .action((runs: string[], o) => run(() => reportCommand(runs, o, io))());
 
   program
     .command('evaluate')

@@ -34,6 +34,12 @@ export interface CheckReport {
 export interface CheckOptions {
   /** Refuse specs whose estimated training memory exceeds this many bytes. */
   memoryBudgetBytes?: number;
+  /**
+   * A model that differs from its published parameter count is an error in a
+   * spec as written; a run that overrides fields (a search candidate, `--set`)
+   * changes the model on purpose, and gets a warning.
+   */
+  parameterMismatch?: 'error' | 'warning';
 }
 
 export const DEFAULT_MEMORY_BUDGET = 4 * 1024 ** 3;
@@ -128,7 +134,10 @@ export function checkSpec(spec: ResolvedModelSpec, reg: Registries, opts: CheckO
 
   const published = spec.reference?.parameters;
   if (published != null && published !== totals.total && layers.every((l) => l.outputShape)) {
-    issues.push(issue('parameter-count', 'reference.parameters', `the model has ${totals.total.toLocaleString('en-US')} parameters, but ${published.toLocaleString('en-US')} were published`, { hint: 'the model is not the published one: compare the layers with the source' }));
+    issues.push({
+      ...issue('parameter-count', 'reference.parameters', `the model has ${totals.total.toLocaleString('en-US')} parameters, but ${published.toLocaleString('en-US')} were published`, { hint: 'the model is not the published one: compare the layers with the source' }),
+      severity: opts.parameterMismatch ?? 'error',
+    });
   }
 
   const optimizer = reg.optimizers.get((spec.training.optimizer as unknown as { type: string }).type);

@@ -45,7 +45,8 @@ export function createSpecLoader(reg: Registries): SpecLoader {
     if (over.issues.length) return { ok: false, file, issues: over.issues.map(locate) };
     const v = validator.validate(over.data, source);
     if (!v.ok) return { ok: false, file, issues: v.issues.map(locate) };
-    const check = checkSpec(v.spec, reg, opts);
+    const overridden = Object.keys(opts?.overrides ?? {}).some((k) => k !== 'seed' && k !== 'training.epochs');
+    const check = checkSpec(v.spec, reg, { parameterMismatch: overridden ? 'warning' : 'error', ...opts });
     const issues = check.issues.slice(0, 50).map(locate);
     if (issues.some((i) => i.severity === 'error')) return { ok: false, file, issues };
     return { ok: true, file, spec: v.spec, check, source, issues };
