@@ -55,7 +55,8 @@ function figuresTable(r: Reproduction): string {
   const head = th([['Figure'], ['Published', true], ['Measured (mean ± std)', true], ['Seeds', true], ['Difference', true], ['Tolerance', true], ['Verdict'], ['Published in']]);
   const why = r.figures.filter((f) => f.published !== null || f.note).map((f) => `<li>${e(explainFigure(f))}${f.note ? ` <em>Note: ${e(f.note)}</em>` : ''}</li>`);
   const notes = r.spec.reference?.notes ? `<p><strong>About the published figures:</strong></p><blockquote>${e(r.spec.reference.notes)}</blockquote>` : '';
-  return `<table>${head}${rows.join('')}</table>${why.length ? `<ul class="why">${why.join('')}</ul>` : ''}${notes}`;
+  const checks = r.checks?.length ? `<p><strong>What modelspec's checks found in the spec:</strong></p><ul class="why">${r.checks.map((c) => `<li>${e(c)}</li>`).join('')}</ul>` : '';
+  return `<table>${head}${rows.join('')}</table>${why.length ? `<ul class="why">${why.join('')}</ul>` : ''}${notes}${checks}`;
 }
 
 function testSection(r: Reproduction, svgs: ReportSvgs): string {

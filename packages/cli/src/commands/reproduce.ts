@@ -123,7 +123,8 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
         if (result.stopReason !== 'interrupted') runs.push(summarizeRun(result, rec!.path));
       }
       if (!runs.length) break;
-      const rep = buildReproduction(base.spec, shown(path), classNames, runs, (performance.now() - t0) / 1000, conditions(o));
+      const checks = base.issues.filter((i) => i.severity === 'warning').map((i) => `${i.path}: ${i.message}`);
+      const rep = buildReproduction(base.spec, shown(path), classNames, runs, (performance.now() - t0) / 1000, conditions(o), new Date(), checks);
       reproductions.push(rep);
       if (!o.json) for (const l of formatReproduction(rep)) io.out(l);
       const reportDir = await uniqueDir(resolve(o.reports), `${rep.spec.name}-${rep.date.slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`);

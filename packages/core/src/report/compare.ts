@@ -84,7 +84,7 @@ export function compareWithReference(spec: ResolvedModelSpec, runs: RunSummary[]
   return { figures, verdict };
 }
 
-export function buildReproduction(spec: ResolvedModelSpec, specFile: string, classNames: string[], runs: RunSummary[], wallSeconds: number, conditions: string[] = [], date = new Date()): Reproduction {
+export function buildReproduction(spec: ResolvedModelSpec, specFile: string, classNames: string[], runs: RunSummary[], wallSeconds: number, conditions: string[] = [], date = new Date(), checks: string[] = []): Reproduction {
   const { figures, verdict } = compareWithReference(spec, runs);
-  return { spec, specFile, classNames, runs, figures, verdict, conditions, engine: [...new Set(runs.map((r) => r.engine))].join(', '), date: date.toISOString(), wallSeconds };
+  return { spec, specFile, classNames, runs, figures, verdict, conditions, checks, engine: [...new Set(runs.map((r) => r.engine))].join(', '), date: date.toISOString(), wallSeconds };
 }

@@ -49,6 +49,7 @@ function figuresSection(r: Reproduction): string[] {
   const why = r.figures.filter((f) => f.published !== null || f.note).map((f) => `- ${explainFigure(f)}${f.note ? ` Note: ${f.note}` : ''}`);
   if (why.length) out.push('', ...why);
   if (r.spec.reference?.notes) out.push('', '**About the published figures:**', '', quote(r.spec.reference.notes));
+  if (r.checks?.length) out.push('', "**What modelspec's checks found in the spec:**", '', ...r.checks.map((c) => `- ${c}`));
   return out;
 }
 

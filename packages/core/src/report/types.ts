@@ -62,4 +62,6 @@ export interface Reproduction {
    * `--set ...`). Non-empty means a reduced run: its verdicts say little about the paper.
    */
   conditions: string[];
+  /** What modelspec's static checks warned about in the spec (e.g. a loss that does not fit the output), in words. */
+  checks?: string[];
 }
