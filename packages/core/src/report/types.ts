@@ -2,18 +2,10 @@ import type { ResolvedModelSpec } from '../spec/schema.js';
 import type { EpochRecord } from '../training/loop.js';
 import type { MetricKey } from '../spec/sections.js';
 import type { ClassificationReport } from '../eval/report.js';
+import type { Prediction } from '../training/experiment.js';
 
-/** One test prediction kept for the report grid. */
-export interface PredictionRecord {
-  index: number;
-  label: number;
-  predicted: number;
-  probabilities: number[];
-  /** The image's raw 0..255 pixels, base64, height x width row-major. */
-  pixels?: string;
-  height?: number;
-  width?: number;
-}
+/** One test prediction kept for the report grid (with its image's pixels). */
+export type PredictionRecord = Prediction;
 
 /** What one seed's run measured (read back from its run folder or taken from memory). */
 export interface RunSummary {
