@@ -3,9 +3,10 @@ import type { Engine } from './engine.js';
 import { cpuEngine } from './cpu.js';
 import { wasmEngine } from './wasm.js';
 import { tensorflowEngine } from './tensorflow.js';
+import { nativeEngine } from './native.js';
 
 /** Best first: the default is the first available one. */
-export const nodeEngines: readonly Engine[] = [tensorflowEngine, wasmEngine, cpuEngine];
+export const nodeEngines: readonly Engine[] = [tensorflowEngine, nativeEngine, wasmEngine, cpuEngine];
 
 export async function engineStatuses(engines: readonly Engine[]): Promise<EngineStatus[]> {
   return Promise.all(

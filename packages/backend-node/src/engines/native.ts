@@ -1,0 +1,34 @@
+/**
+ * The `native` engine: tfjs-backend-cpu's kernels with the hot training
+ * kernels (matmul, elementwise, reductions, softmax, conv2d and pooling with
+ * their gradients, gather, a fused Adam update) in a C N-API addon over
+ * OpenBLAS, built by node-gyp from packages/backend-node/native at install.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Engine, EngineProbe } from './engine.js';
+import { loadAddon, NATIVE_FIX } from './native-addon.js';
+
+export const nativeEngine: Engine = {
+  name: 'native',
+  description: 'tfjs cpu kernels with the hot ones in a C addon over OpenBLAS (N-API, built at install)',
+
+  async probe(): Promise<EngineProbe> {
+    try {
+      const r = loadAddon();
+      if (!r.ok) return { available: false, reason: r.reason, fix: r.fix };
+      const { threads, blasCore, isa, path } = r.loaded;
+      const simd = isa >= 4 ? 'AVX-512' : isa >= 3 ? 'AVX2' : 'baseline x86-64';
+      return { available: true, detail: `OpenBLAS (${blasCore}), ${simd} kernels, ${threads} thread(s), ${path}` };
+    } catch (e) {
+      return { available: false, reason: `native engine check failed: ${e instanceof Error ? e.message : String(e)}`, fix: NATIVE_FIX };
+    }
+  },
+
+  async activate(): Promise<void> {
+    const r = loadAddon();
+    if (!r.ok) throw new Error(`native engine unavailable: ${r.reason}. Fix: ${r.fix}`);
+    const { registerNativeBackend, NATIVE_BACKEND } = await import('./native-register.js');
+    registerNativeBackend(r.loaded);
+    if (!(await tf.setBackend(NATIVE_BACKEND))) throw new Error('tf.setBackend("native") failed');
+  },
+};
