@@ -57,7 +57,7 @@ export * from './eval/index.js';
 export { runExperiment, evaluateModel, evaluateTestSet, toBase64 } from './training/experiment.js';
 export { buildReproduction, compareWithReference, measuredFigures, summarizeRun } from './report/compare.js';
 export type { Reproduction, RunSummary, FigureComparison, Verdict, PredictionRecord } from './report/types.js';
-export { tableRow, renderReproductionsTable } from './report/table.js';
+export { tableRow, renderReproductionsTable, unmeasuredRow } from './report/table.js';
 export type { TableRow } from './report/table.js';
 export type { MetricKey } from './spec/sections.js';
 export type { ExperimentResult, ExperimentHooks, ExperimentOptions, TestEvaluation, Prediction } from './training/experiment.js';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { buildReproduction, formatIssues, runExperiment, summarizeRun, type LoadedSpec, type ModelMetadata, type Reproduction, type RunSummary } from '@modelspec/core';
+import { buildReproduction, formatIssues, ModelspecError, unmeasuredRow, runExperiment, summarizeRun, type LoadedSpec, type ModelMetadata, type Reproduction, type RunSummary } from '@modelspec/core';
 import { nodeBackend, renderReport, RunRecorder } from '@modelspec/backend-node';
 import { updateReproductionsTable } from '../table-file.js';
 import { expandSpecPaths, loadSpecFile, shown, specLoader } from '../spec-files.js';
@@ -80,6 +80,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
   }
 
   const reproductions: Reproduction[] = [];
+  const failed: string[] = [];
   let stop = false;
   const onSigint = () => {
     if (stop) process.exit(130);
@@ -93,34 +94,46 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       const runs: RunSummary[] = [];
       let classNames: string[] = [];
       const t0 = performance.now();
-      for (const [k, seed] of seeds.entries()) {
-        if (stop) break;
-        const r = await loadSpecFile(path, undefined, { ...runOverrides(o), seed });
-        if (!r.ok) throw new Error('spec changed while reproducing');
-        const label = `[${si + 1}/${loaded.length} ${r.spec.name} seed ${seed} (${k + 1}/${seeds.length})]`;
-        const progress = new Progress(io, r.spec.training.epochs, label);
-        let recorder: RunRecorder | null = null;
-        const backend = nodeBackend({ specDir: dirname(resolve(path)) });
-        const result = await runExperiment(r, backend, specLoader().reg, { engine: o.engine, limit: o.limit, testLimit: o.testLimit }, {
-          onEngine: (e, from) => from && io.err(`${label} engine ${e.name} (${from.name} cannot train this model: ${from.reason})`),
-          onStart: async (info) => {
-            recorder = await RunRecorder.start(resolve(o.out), { ...info, specFile: resolve(path), overrides: { ...runOverrides(o), seed }, modelspecVersion: VERSION });
-          },
-          onBatch: (p) => progress.batch(p),
-          onEpoch: async (e) => {
-            progress.epoch(e);
-            await recorder?.epoch(e);
-          },
-          shouldStop: () => stop,
-        });
-        const metadata: ModelMetadata | null = r.spec.outputs.saveModel
-          ? { modelspecVersion: VERSION, spec: r.spec, classNames: result.classNames, inputShape: result.inputShape, preprocess: { ...r.spec.data.preprocess }, seed, engine: result.engine.name }
-          : null;
-        const rec = recorder as RunRecorder | null;
-        await rec!.finish(result, metadata);
-        result.model.dispose();
-        classNames = result.classNames;
-        if (result.stopReason !== 'interrupted') runs.push(summarizeRun(result, rec!.path));
+      try {
+        for (const [k, seed] of seeds.entries()) {
+          if (stop) break;
+          const r = await loadSpecFile(path, undefined, { ...runOverrides(o), seed });
+          if (!r.ok) throw new Error('spec changed while reproducing');
+          const label = `[${si + 1}/${loaded.length} ${r.spec.name} seed ${seed} (${k + 1}/${seeds.length})]`;
+          const progress = new Progress(io, r.spec.training.epochs, label);
+          let recorder: RunRecorder | null = null;
+          const backend = nodeBackend({ specDir: dirname(resolve(path)) });
+          const result = await runExperiment(r, backend, specLoader().reg, { engine: o.engine, limit: o.limit, testLimit: o.testLimit }, {
+            onEngine: (e, from) => from && io.err(`${label} engine ${e.name} (${from.name} cannot train this model: ${from.reason})`),
+            onStart: async (info) => {
+              recorder = await RunRecorder.start(resolve(o.out), { ...info, specFile: resolve(path), overrides: { ...runOverrides(o), seed }, modelspecVersion: VERSION });
+            },
+            onBatch: (p) => progress.batch(p),
+            onEpoch: async (e) => {
+              progress.epoch(e);
+              await recorder?.epoch(e);
+            },
+            shouldStop: () => stop,
+          });
+          const metadata: ModelMetadata | null = r.spec.outputs.saveModel
+            ? { modelspecVersion: VERSION, spec: r.spec, classNames: result.classNames, inputShape: result.inputShape, preprocess: { ...r.spec.data.preprocess }, seed, engine: result.engine.name }
+            : null;
+          const rec = recorder as RunRecorder | null;
+          await rec!.finish(result, metadata);
+          result.model.dispose();
+          classNames = result.classNames;
+          if (result.stopReason !== 'interrupted') runs.push(summarizeRun(result, rec!.path));
+        }
+      } catch (e) {
+        // One spec that cannot run (its data is missing, say) does not stop the others.
+        if (!(e instanceof ModelspecError)) throw e;
+        failed.push(base.spec.name);
+        io.err(`${base.spec.name}: cannot be reproduced here: ${e.message}${e.hint ? `\n  fix: ${e.hint}` : ''}`);
+        if (o.writeTable) {
+          const all = (await expandSpecPaths([dirname(resolve(path))])).map((f) => basename(f).replace(/\.(ya?ml|json)$/, ''));
+          await updateReproductionsTable(process.cwd(), resolve(o.reports), unmeasuredRow(base.spec, shown(path), e.message.split(process.cwd() + '/').join('')), null, all);
+        }
+        continue;
       }
       if (!runs.length) break;
       const checks = base.issues.filter((i) => i.severity === 'warning').map((i) => `${i.path}: ${i.message}`);
@@ -142,5 +155,6 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
   }
   if (o.json) io.out(JSON.stringify(reproductions.map(({ runs, ...r }) => ({ ...r, runs: runs.map(({ test: _t, history: _h, ...x }) => x) })), null, 2));
   if (stop) return 130;
+  if (failed.length) return 1;
   return o.check && reproductions.some((r) => r.verdict === 'not-reproduced' || r.verdict === 'not-measured') ? 1 : 0;
 }

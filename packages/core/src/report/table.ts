@@ -13,6 +13,8 @@ export interface TableRow {
   engine: string;
   date: string;
   report: string | null;
+  /** Why nothing was measured, for a spec that could not run here. */
+  note?: string;
 }
 
 export function tableRow(r: Reproduction, report: string | null): TableRow {
@@ -28,6 +30,24 @@ export function tableRow(r: Reproduction, report: string | null): TableRow {
     engine: r.engine,
     date: r.date.slice(0, 10),
     report,
+  };
+}
+
+/** A row for a spec that could not be run here (its data is missing, say): the published figures, nothing measured, and why. */
+export function unmeasuredRow(spec: Reproduction['spec'], specFile: string, why: string, date = new Date()): TableRow {
+  return {
+    spec: spec.name,
+    title: spec.title,
+    source: spec.source?.project ?? '',
+    figures: (spec.reference?.figures ?? []).map((f) => ({ metric: f.metric, published: f.value, source: f.source, mean: null, std: null, verdict: 'not-measured' })),
+    verdict: 'not-measured',
+    seeds: [],
+    epochs: spec.training.epochs,
+    wallSeconds: 0,
+    engine: '',
+    date: date.toISOString().slice(0, 10),
+    report: null,
+    note: `${specFile}: ${why}`,
   };
 }
 
@@ -57,7 +77,7 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[]): 
       const published = f.published !== null ? `${fmt(f.published, f.metric)} (${(f.source ?? '').replace(/\|/g, '\\|')})` : '—';
       const measured = f.mean !== null ? `${fmt(f.mean, f.metric)} ± ${fmt(f.std ?? 0, f.metric)}` : '—';
       lines.push(
-        `| ${i === 0 ? `**${r.spec}**` : ''} | ${f.metric} | ${published} | ${measured} | ${VERDICT[f.verdict] ?? f.verdict} | ${i === 0 ? r.seeds.join(', ') : ''} | ${i === 0 ? r.epochs : ''} | ${i === 0 ? duration(r.wallSeconds) : ''} | ${i === 0 ? r.engine : ''} | ${i === 0 ? r.date : ''} | ${i === 0 && r.report ? `[report](${r.report})` : ''} |`,
+        `| ${i === 0 ? `**${r.spec}**` : ''} | ${f.metric} | ${published} | ${measured} | ${VERDICT[f.verdict] ?? f.verdict}${i === 0 && r.note ? `: ${r.note.replace(/\|/g, '\\|').replace(/\n/g, ' ')}` : ''} | ${i === 0 ? r.seeds.join(', ') : ''} | ${i === 0 ? r.epochs : ''} | ${i === 0 ? duration(r.wallSeconds) : ''} | ${i === 0 ? r.engine : ''} | ${i === 0 ? r.date : ''} | ${i === 0 && r.report ? `[report](${r.report})` : ''} |`,
       );
     });
   }
