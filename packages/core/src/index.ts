@@ -88,3 +88,7 @@ export type { MarkdownOptions, ReportImage } from './report/markdown.js';
 export { reproductionJson } from './report/json.js';
 export type { ReportJson, RunJson, PredictionJson } from './report/json.js';
 export { sampleReproduction } from './report/sample.js';
+
+// Training kernels the wasm engine lacks (shared by backend-node and backend-web)
+export { registerWasmTrainingKernels, WASM_ADDED_KERNELS, WASM_REPLACED_KERNELS, WASM_WRAPPED_KERNELS } from './engines-wasm/wasm-training-kernels.js';
+export type { WasmTrainingTf, WasmTrainingOptions, WasmTrainingRegistration } from './engines-wasm/wasm-training-kernels.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmTrainingKernels } from '@modelspec/core';
 import { createRequire } from 'node:module';
 import type { Engine } from './engine.js';
 
@@ -6,7 +7,8 @@ const require = createRequire(import.meta.url);
 
 export const wasmEngine: Engine = {
   name: 'wasm',
-  description: 'tfjs-backend-wasm: XNNPACK kernels compiled to WebAssembly (single thread in Node). Lacks some training kernels.',
+  description:
+    'tfjs-backend-wasm: XNNPACK kernels compiled to WebAssembly (single thread in Node), with the training kernels modelspec adds (conv filter gradient, corrected max-pool gradient, conv input gradient and transposed matrix products on XNNPACK).',
   async probe() {
     try {
       require.resolve('@tensorflow/tfjs-backend-wasm');
@@ -18,6 +20,8 @@ export const wasmEngine: Engine = {
   async activate() {
     // Importing registers the 'wasm' backend with tfjs; done here, not at module load.
     await import('@tensorflow/tfjs-backend-wasm');
+    // The training kernels wasm lacks or gets wrong (idempotent: a second activate changes nothing).
+    registerWasmTrainingKernels(tf);
     if (!(await tf.setBackend('wasm'))) throw new Error('tfjs could not initialize the wasm backend');
   },
 };
