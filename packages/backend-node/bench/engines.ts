@@ -1,180 +1,220 @@
 /**
- * Training throughput of the backend-node engines, with PyTorch CPU as the
- * anchor. On demand, not a test:
+ * The engine benchmark, on demand (not a test). One run measures, side by
+ * side, every available backend-node engine and PyTorch CPU, and writes
+ * BENCHMARKS.md (report.ts); every number in it comes from that run:
  *
- *   npx tsx packages/backend-node/bench/engines.ts [--reps 5] [--seconds 3]
- *     [--engines cpu,wasm,native,torch] [--models mlp,cnn] [--batches 32,512]
- *     [--torch-threads 2] [--torch-blas-threads 1] [--torch-python /usr/bin/python3]
+ *   npx tsx --conditions=@modelspec/source packages/backend-node/bench/engines.ts [--write BENCHMARKS.md]
  *
- * Models (Fashion-MNIST shapes, synthetic data, Adam lr 1e-3, categorical
- * cross-entropy, one trainOnBatch per step):
- *   mlp: 784-512(relu)-256(relu)-10(softmax)
- *   cnn: conv 32 3x3 (relu) - maxpool 2 - flatten - dense 128 (relu) - dense 10 (softmax)
- * Each repetition runs every (model, batch, engine) cell once, engines
- * interleaved (PyTorch through a child process in between), for about
- * --seconds after warm-up (at least one timed step); the table shows medians
- * of samples/s. PyTorch runs with torch.set_num_threads(--torch-threads) and
- * OPENBLAS_NUM_THREADS=--torch-blas-threads: Debian's torch calls OpenBLAS
- * (pthreads) from inside its OpenMP threads, and letting both spawn threads
- * oversubscribes the cores (2-4x slower at batch 32 on 2 cores).
+ *   1. training samples/s of a fixed MLP and CNN at batch 32 and 512, and the
+ *      ratio to PyTorch (throughput.ts; repetitions interleaved, medians);
+ *   2. the machine's sgemm peak (native addon and numpy, blas.ts) and the
+ *      fraction of it each engine's MLP batch-512 training reaches;
+ *   3. the epoch time of every published spec (specs/*.yaml) on each engine,
+ *      from up to a few hundred steps of the real model (specs.ts);
+ *   4. the peak RSS of the largest spec's training on the default engine, in
+ *      a child process (peak-rss.ts).
+ *
+ * Options (defaults in brackets). --quick: a smoke test of about a minute:
+ * tiny step, repetition and size counts, no cpu engine unless --engines names
+ * it, and a file only when --write is given.
+ *   --engines native,wasm,cpu,torch [every available engine, and torch]
+ *   --reps 5 --seconds 3 --models mlp,cnn --batches 32,512      (throughput)
+ *   --torch-threads 2 --torch-python /usr/bin/python3
+ *   --torch-blas default,1   OPENBLAS_NUM_THREADS for each PyTorch configuration
+ *                            ('default': unset, Debian's default); the first
+ *                            is the anchor of the ratios
+ *   --spec-dir specs --specs a-mlp1,... [all]
+ *   --spec-steps 200 --spec-seconds 15 --spec-warmup 3          (epoch times)
+ *   --sgemm-size 2048 --sgemm-seconds 3 --peak-steps 20
+ *   --write <file> [BENCHMARKS.md at the repository root]
  */
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
+import { writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Engine } from '../src/engines/engine.js';
-import { cpuEngine } from '../src/engines/cpu.js';
-import { nativeEngine } from '../src/engines/native.js';
-import { wasmEngine } from '../src/engines/wasm.js';
+import { nodeEngines, type Engine } from '../src/engines/index.js';
+import { nativeSgemm, numpySgemm, openblasLoadedHere, type SgemmResult } from './blas.js';
+import { debianPackages, load, mib, tfjsVersions } from './machine.js';
+import { fmtMs, fmtSeconds, median } from './markdown.js';
+import { peakRss } from './peak-rss.js';
+import { renderReport } from './report.js';
+import { loadPublishedSpecs, timeSpecSteps, type StepTiming } from './specs.js';
+import { startTorch, tfjsRunner, trainFlopsPerSample, type Model, type TorchRunner } from './throughput.js';
 
-type Model = 'mlp' | 'cnn';
-
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+function arg(name: string, def: string, quickDef = def): string {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? argv[i + 1]! : quick ? quickDef : def;
 }
-const reps = Number(arg('reps', '5'));
-const seconds = Number(arg('seconds', '3'));
-const engineNames = arg('engines', 'cpu,wasm,native,torch').split(',');
-const models = arg('models', 'mlp,cnn').split(',') as Model[];
-const batches = arg('batches', '32,512').split(',').map(Number);
-const torchThreads = Number(arg('torch-threads', String(Math.min(cpus().length, 2))));
-const torchBlasThreads = arg('torch-blas-threads', '1');
-const torchPython = arg('torch-python', existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
-const engines: Record<string, Engine> = { cpu: cpuEngine, wasm: wasmEngine, native: nativeEngine };
-
-function build(kind: Model): tfl.Sequential {
-  const m = tfl.sequential();
-  if (kind === 'mlp') {
-    m.add(tfl.layers.dense({ inputShape: [784], units: 512, activation: 'relu' }));
-    m.add(tfl.layers.dense({ units: 256, activation: 'relu' }));
-  } else {
-    m.add(tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }));
-    m.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-    m.add(tfl.layers.flatten());
-    m.add(tfl.layers.dense({ units: 128, activation: 'relu' }));
-  }
-  m.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
-  m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  return m;
-}
-
-async function measureTfjs(engine: Engine, kind: Model, batch: number): Promise<number> {
-  await engine.activate();
-  const m = build(kind);
-  const x = tf.randomUniform(kind === 'mlp' ? [batch, 784] : [batch, 28, 28, 1]);
-  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10);
-  try {
-    const w0 = performance.now();
-    await m.trainOnBatch(x, y);
-    if (performance.now() - w0 < (seconds * 1000) / 4) await m.trainOnBatch(x, y);
-    let steps = 0;
-    const t0 = performance.now();
-    while (steps < 1 || performance.now() - t0 < seconds * 1000) {
-      await m.trainOnBatch(x, y);
-      steps++;
-    }
-    return (batch * steps) / ((performance.now() - t0) / 1000);
-  } finally {
-    tf.dispose([x, y]);
-    m.dispose();
-  }
-}
-
-/** PyTorch in a child process that stays up for the whole run. */
-async function startTorch(): Promise<((kind: Model, batch: number) => Promise<number>) | string> {
-  const script = fileURLToPath(new URL('./torch_anchor.py', import.meta.url));
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: torchBlasThreads };
-  const child = spawn(torchPython, [script, String(torchThreads)], { stdio: ['pipe', 'pipe', 'inherit'], env });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => {
-    const r = await lines.next();
-    if (r.done) throw new Error('torch process ended');
-    return JSON.parse(r.value as string) as { ready?: boolean; torch?: string; error?: string; samples_per_s?: number };
-  };
-  child.on('error', () => undefined);
-  let hello;
-  try {
-    hello = await next();
-  } catch (e) {
-    return `could not start ${torchPython}: ${(e as Error).message}`;
-  }
-  if (!hello.ready) return hello.error ?? 'torch unavailable';
-  console.log(`torch: PyTorch ${hello.torch} (${torchPython}), ${torchThreads} thread(s), OPENBLAS_NUM_THREADS=${torchBlasThreads}`);
-  process.on('exit', () => child.kill());
-  return async (kind, batch) => {
-    child.stdin.write(`${kind} ${batch} ${seconds}\n`);
-    const r = await next();
-    if (r.error) throw new Error(r.error);
-    return r.samples_per_s!;
-  };
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+const o = {
+  engines: list(arg('engines', '')),
+  reps: Number(arg('reps', '5', '1')),
+  seconds: Number(arg('seconds', '3', '0.2')),
+  models: list(arg('models', 'mlp,cnn')) as Model[],
+  batches: list(arg('batches', '32,512')).map(Number),
+  torchThreads: Number(arg('torch-threads', '2')),
+  torchBlas: list(arg('torch-blas', 'default,1')),
+  torchPython: arg('torch-python', '/usr/bin/python3'),
+  specDir: resolve(arg('spec-dir', resolve(repoRoot, 'specs'))),
+  specs: list(arg('specs', '')),
+  specSteps: Number(arg('spec-steps', '200', '2')),
+  specSeconds: Number(arg('spec-seconds', '15', '0.5')),
+  specWarmup: Number(arg('spec-warmup', '3', '1')),
+  sgemmSize: Number(arg('sgemm-size', '2048', '256')),
+  sgemmSeconds: Number(arg('sgemm-seconds', '3', '0.1')),
+  peakSteps: Number(arg('peak-steps', '20', '2')),
+  write: argv.includes('--write') ? resolve(arg('write', '')) : quick ? null : resolve(repoRoot, 'BENCHMARKS.md'),
 };
 
-async function main() {
-  const cells = models.flatMap((m) => batches.map((b) => ({ m, b, key: `${m.toUpperCase()} b${b}` })));
-  const results = new Map<string, Map<string, number[]>>(); // engine -> cell -> samples/s
-  const failures = new Map<string, string>();
-  const runners = new Map<string, (kind: Model, batch: number) => Promise<number>>();
-  for (const name of engineNames) {
-    if (name === 'torch') {
-      const t = await startTorch();
-      if (typeof t === 'string') failures.set('torch', t);
-      else runners.set('torch', t);
+const log = (s: string) => console.log(s);
+const fail = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+const notMeasured: string[] = [];
+
+/** The engines asked for (all available by default) and the PyTorch configurations that start. */
+async function setUp(): Promise<{ engines: Engine[]; details: [string, string][]; torches: TorchRunner[] }> {
+  // --quick leaves the cpu engine out unless asked for: one CNN batch-512 step takes tens of seconds on it.
+  const wanted = o.engines.length ? o.engines : [...nodeEngines.map((e) => e.name).filter((n) => !(quick && n === 'cpu')), 'torch'];
+  if (quick && !o.engines.length) notMeasured.push('cpu: left out by --quick (one CNN batch-512 step takes tens of seconds on it); `--engines native,wasm,cpu,torch` includes it');
+  const engines: Engine[] = [];
+  const details: [string, string][] = [];
+  for (const name of wanted.filter((n) => n !== 'torch')) {
+    const e = nodeEngines.find((x) => x.name === name);
+    const p = e ? await e.probe() : { available: false as const, reason: 'unknown engine' };
+    if (!p.available) {
+      notMeasured.push(`${name}: ${p.reason}${'fix' in p && p.fix ? ` (fix: ${p.fix})` : ''}`);
       continue;
     }
-    const engine = engines[name];
-    if (!engine) { failures.set(name, 'unknown engine'); continue; }
-    const p = await engine.probe();
-    if (!p.available) { failures.set(name, `${p.reason}${p.fix ? ` (fix: ${p.fix})` : ''}`); continue; }
-    if (p.detail) console.log(`${name}: ${p.detail}`);
-    runners.set(name, (kind, batch) => measureTfjs(engine, kind, batch));
+    engines.push(e!);
+    details.push([`engine ${name}`, p.detail ?? e!.description]);
   }
-  console.log(`${reps} repetitions x ${seconds}s per cell, engines interleaved; cpus: ${cpus().length} x ${cpus()[0]?.model ?? '?'}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-  for (let r = 0; r < reps; r++) {
+  const torches: TorchRunner[] = [];
+  for (const blas of wanted.includes('torch') ? o.torchBlas : []) {
+    const t = await startTorch(o.torchPython, o.torchThreads, blas);
+    if (typeof t === 'string') notMeasured.push(`torch (OPENBLAS_NUM_THREADS=${blas}): ${t}`);
+    else torches.push(t);
+  }
+  return { engines, details, torches };
+}
+
+/** Samples/s of every (runner, model, batch), repetitions interleaved across runners. */
+async function throughput(engines: Engine[], torches: TorchRunner[]) {
+  const runners = [
+    ...engines.map((e) => ({ label: e.name, ...tfjsRunner(e, o.seconds) })),
+    ...torches.map((t) => ({ label: t.label, run: (m: Model, b: number) => t.run(m, b, o.seconds), close: t.close })),
+  ];
+  const cells = o.models.flatMap((m) => o.batches.map((b) => ({ m, b, key: `${m.toUpperCase()} b${b}` })));
+  const samples = new Map<string, number[]>(); // `${label} ${cell}` -> samples/s per repetition
+  const broken = new Set<string>();
+  for (let r = 1; r <= o.reps; r++) {
     for (const c of cells) {
-      for (const [name, run] of runners) {
-        const cellKey = `${name} ${c.key}`;
-        if (failures.has(cellKey)) continue;
+      for (const x of runners) {
+        const k = `${x.label} ${c.key}`;
+        if (broken.has(k)) continue;
         try {
-          const v = await run(c.m, c.b);
-          const byCell = results.get(name) ?? new Map<string, number[]>();
-          results.set(name, byCell);
-          byCell.set(c.key, [...(byCell.get(c.key) ?? []), v]);
-          process.stdout.write(`rep ${r + 1} ${cellKey}: ${v.toFixed(0)} samples/s\n`);
+          const v = await x.run(c.m, c.b);
+          samples.set(k, [...(samples.get(k) ?? []), v]);
+          log(`rep ${r} ${k}: ${v.toFixed(0)} samples/s`);
         } catch (e) {
-          failures.set(cellKey, (e as Error).message.split('\n')[0]!);
-          process.stdout.write(`rep ${r + 1} ${cellKey}: failed: ${failures.get(cellKey)}\n`);
+          broken.add(k);
+          notMeasured.push(`${k}: ${fail(e)}`);
+          log(`rep ${r} ${k}: failed: ${fail(e)}`);
         }
       }
     }
   }
-  // table of medians
-  const names = [...runners.keys()];
-  const w = 14;
-  const line = (cols: string[]) => console.log(cols.map((s, i) => (i === 0 ? s.padEnd(10) : s.padStart(w))).join(''));
-  console.log('\nTraining samples/s (median)');
-  line(['engine', ...cells.map((c) => c.key)]);
-  for (const n of names) line([n, ...cells.map((c) => {
-    const v = results.get(n)?.get(c.key);
-    return v?.length ? median(v).toFixed(0) : 'n/a';
-  })]);
-  if (runners.has('native') && runners.has('torch')) {
-    line(['native/torch', ...cells.map((c) => {
-      const a = results.get('native')?.get(c.key), b = results.get('torch')?.get(c.key);
-      return a?.length && b?.length ? `${(median(a) / median(b)).toFixed(2)}x` : 'n/a';
-    })]);
+  for (const x of runners) await x.close();
+  return {
+    rows: runners.map((x) => x.label),
+    cells: cells.map((c) => c.key),
+    median: (row: string, cell: string) => {
+      const v = samples.get(`${row} ${cell}`);
+      return v?.length ? median(v) : undefined;
+    },
+  };
+}
+
+async function main() {
+  const started = new Date();
+  const loadStart = load();
+  const { engines, details, torches } = await setUp();
+  log(`engines: ${engines.map((e) => e.name).join(', ')}; ${torches.map((t) => t.label).join(', ') || 'no PyTorch'}; load average ${loadStart}`);
+
+  // sgemm peak
+  const sgemm: SgemmResult[] = [];
+  const native = engines.some((e) => e.name === 'native') ? nativeSgemm(o.sgemmSize, o.sgemmSeconds) : 'the native engine is not measured';
+  if (typeof native === 'string') notMeasured.push(`sgemm via the native addon: ${native}`);
+  else sgemm.push(native);
+  const np = numpySgemm(o.torchPython, o.sgemmSize, o.sgemmSeconds);
+  if (typeof np.sgemm === 'string') notMeasured.push(`sgemm via numpy: ${np.sgemm}`);
+  else sgemm.push(np.sgemm);
+  for (const s of sgemm) log(`sgemm ${s.n}: ${s.gflops.toFixed(1)} GFLOP/s via ${s.via}`);
+
+  const tp = await throughput(engines, torches);
+
+  // epoch time of the published specs, engines interleaved per spec
+  const loaded = await loadPublishedSpecs(o.specDir);
+  for (const f of loaded.failed) notMeasured.push(`${f.file}: ${f.reason}`);
+  const specs = loaded.specs.filter((s) => !o.specs.length || o.specs.includes(s.name));
+  const epoch = new Map<string, StepTiming>(); // `${spec} ${engine}`
+  const failures = new Map<string, string[]>(); // `${engine}: ${reason}` -> specs
+  for (const s of specs) {
+    for (const e of engines) {
+      try {
+        const t = await timeSpecSteps(s, e, { warmup: o.specWarmup, maxSteps: o.specSteps, maxSeconds: o.specSeconds });
+        epoch.set(`${s.name} ${e.name}`, t);
+        log(`${s.name} on ${e.name}: ${fmtMs(t.secondsPerStep)}/step over ${t.steps} step(s), epoch ${fmtSeconds(t.secondsPerStep * s.stepsPerEpoch)}`);
+      } catch (err) {
+        const k = `${e.name}: ${fail(err)}`;
+        failures.set(k, [...(failures.get(k) ?? []), s.name]);
+        log(`${s.name} on ${k}`);
+      }
+    }
   }
-  for (const [k, v] of failures) console.log(`n/a ${k}: ${v}`);
+  for (const [k, names] of failures) notMeasured.push(`epoch time of ${names.join(', ')} on ${k}`);
+
+  // peak RSS of the largest spec's training on the default engine
+  const largest = [...loaded.specs].sort((a, b) => b.memoryEstimate - a.memoryEstimate)[0];
+  const peak = largest ? await peakRss(largest.file, o.peakSteps) : 'no spec loads';
+  if (typeof peak === 'string') notMeasured.push(`peak memory${largest ? ` of ${largest.name}` : ''}: ${peak}`);
+  else log(`peak RSS of ${peak.spec} on ${peak.engine}: ${mib(peak.maxRss)}`);
+
+  const text = renderReport({
+    quick,
+    command: ['npx tsx', ...process.execArgv.filter((a) => a.startsWith('--conditions')), relative(repoRoot, process.argv[1]!), ...argv].join(' '),
+    started,
+    seconds: (Date.now() - started.getTime()) / 1000,
+    load: { start: loadStart, end: load() },
+    versions: [
+      ['node', process.version],
+      ...tfjsVersions(),
+      ...details,
+      ['PyTorch', torches[0] ? `${torches[0].info.torch} (python ${torches[0].info.python}, ${o.torchPython})` : 'n/a'],
+      ['numpy', np.numpy ?? 'n/a'],
+      ['OpenBLAS', [np.openblasConfig, openblasLoadedHere() ?? np.openblasLibrary].filter(Boolean).join(', ') || 'n/a'],
+      ['Debian packages', debianPackages(['python3-torch', 'python3-numpy', 'libopenblas0-pthread', 'libopenblas0-openmp', 'libopenblas0-serial', 'libopenblas0']).join(', ') || 'n/a'],
+    ],
+    settings: o,
+    rows: tp.rows,
+    cells: tp.cells,
+    throughput: tp.median,
+    torchRows: torches.map((t) => t.label),
+    sgemm,
+    mlpFlopsPerSample: trainFlopsPerSample('mlp'),
+    engines: engines.map((e) => e.name),
+    specs,
+    epoch: (spec, engine) => epoch.get(`${spec} ${engine}`),
+    peak: typeof peak === 'string' ? null : { ...peak, estimate: largest!.memoryEstimate },
+    ownPeakRss: process.resourceUsage().maxRSS * 1024,
+    notMeasured,
+  });
+  log(`\n${text}`);
+  if (o.write) {
+    writeFileSync(o.write, text);
+    log(`wrote ${o.write}`);
+  } else log('(--quick without --write: no file written)');
   process.exit(0);
 }
 

@@ -4,9 +4,12 @@ Reads commands on stdin, one per line: "<mlp|cnn> <batch> <seconds>", trains
 the same model as the tfjs benchmark (Adam, lr 1e-3, cross-entropy) on one
 synthetic batch for about <seconds> and answers one JSON line on stdout:
 {"samples_per_s": ...} or {"error": "..."}. The first line it prints is
-{"ready": true, "torch": version, "threads": n} or {"error": ...}.
+{"ready": true, "torch": version, "threads": n, "python": version,
+"openblas_num_threads": the environment's value or null} or {"error": ...}.
 """
 import json
+import os
+import platform
 import sys
 import time
 
@@ -30,7 +33,9 @@ def build(kind):
 
 
 cache = {}
-print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
+                  "python": platform.python_version(),
+                  "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS")}), flush=True)
 for line in sys.stdin:
     parts = line.split()
     if not parts:
