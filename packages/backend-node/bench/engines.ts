@@ -20,9 +20,10 @@
  *   --engines native,wasm,cpu,torch [every available engine, and torch]
  *   --reps 5 --seconds 3 --models mlp,cnn --batches 32,512      (throughput)
  *   --torch-threads 2 --torch-python /usr/bin/python3
- *   --torch-blas default,1   OPENBLAS_NUM_THREADS for each PyTorch configuration
- *                            ('default': unset, Debian's default); the first
- *                            is the anchor of the ratios
+ *   --torch-blas-threads default,1   OPENBLAS_NUM_THREADS of each PyTorch
+ *                            configuration ('default': unset, Debian's default,
+ *                            as the issue's anchor figures); the first one is
+ *                            the anchor of the ratios
  *   --spec-dir specs --specs a-mlp1,... [all]
  *   --spec-steps 200 --spec-seconds 15 --spec-warmup 3          (epoch times)
  *   --sgemm-size 2048 --sgemm-seconds 3 --peak-steps 20
@@ -56,7 +57,7 @@ const o = {
   models: list(arg('models', 'mlp,cnn')) as Model[],
   batches: list(arg('batches', '32,512')).map(Number),
   torchThreads: Number(arg('torch-threads', '2')),
-  torchBlas: list(arg('torch-blas', 'default,1')),
+  torchBlas: list(arg('torch-blas-threads', 'default,1')),
   torchPython: arg('torch-python', '/usr/bin/python3'),
   specDir: resolve(arg('spec-dir', resolve(repoRoot, 'specs'))),
   specs: list(arg('specs', '')),
