@@ -13,6 +13,7 @@ export type { LayerKind, LayerName } from './layers/index.js';
 export { defineLayer, ShapeProblem } from './layers/kind.js';
 export type { Shape, Inferred, BuildContext } from './layers/kind.js';
 export { registerCustomLayers, SeededDropout } from './layers/seeded-dropout.js';
+export { DROPOUT_MASK_KERNEL, dropoutMask, dropoutMaskValues } from './layers/dropout-mask.js';
 export { builtinActivations } from './components/activations.js';
 export { builtinInitializers } from './components/initializers.js';
 export type { InitializerKind } from './components/initializers.js';

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { dropoutMask } from './dropout-mask.js';
 
 /**
- * Dropout whose mask comes from the run seed and a per-layer call counter.
+ * Dropout whose mask comes from the run seed and a per-layer call counter
+ * (see dropout-mask.ts: an engine may make the mask natively).
  * tfjs's own Dropout draws from an unseeded Math.random (or, given a seed,
  * the same mask on every step), so neither reproduces a run nor trains right.
  */
@@ -23,10 +25,7 @@ export class SeededDropout extends tfl.layers.Layer {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     if (!kwargs['training'] || this.rate === 0) return tf.clone(x);
     const seed = (Math.imul(this.seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(++this.calls, 0xc2b2ae35)) >>> 0;
-    return tf.tidy(() => {
-      const keep = tf.cast(tf.greaterEqual(tf.randomUniform(x.shape, 0, 1, 'float32', seed), this.rate), x.dtype);
-      return tf.div(tf.mul(x, keep), 1 - this.rate);
-    });
+    return tf.tidy(() => tf.mul(x, dropoutMask(x.shape, this.rate, seed)));
   }
 
   /** Reset the mask stream (a resumed or repeated run starts from the same place). */
