@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { formatIssues, runExperiment, type ExperimentResult, type ModelMetadata } from '@modelspec/core';
+import { formatIssues, measuredFigures, runExperiment, type ExperimentResult, type ModelMetadata } from '@modelspec/core';
 import { nodeBackend, RunRecorder } from '@modelspec/backend-node';
 import { loadSpecFile, shown, specLoader } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
@@ -22,24 +22,12 @@ export interface TrainOptions {
 /** Published figures next to measured ones, for the end of a run. */
 function comparison(result: ExperimentResult): string[] {
   const figures = result.spec.reference?.figures ?? [];
-  const last = result.history[result.history.length - 1];
-  const measured: Record<string, number | undefined> = {
-    testAccuracy: result.test?.values['accuracy'],
-    testLoss: result.test?.values['loss'],
-    trainAccuracy: last?.train['accuracy'],
-    trainLoss: last?.train['loss'],
-    valAccuracy: last?.val?.['accuracy'],
-    valLoss: last?.val?.['loss'],
-    macroPrecision: result.test?.report.macro.precision,
-    macroRecall: result.test?.report.macro.recall,
-  };
-  const lines = Object.entries(measured)
-    .filter(([k, v]) => v !== undefined && (k.startsWith('test') || figures.some((f) => f.metric === k)))
+  return Object.entries(measuredFigures(result.history, result.test))
+    .filter(([k]) => k.startsWith('test') || figures.some((f) => f.metric === k))
     .map(([k, v]) => {
       const f = figures.find((x) => x.metric === k);
-      return `  ${k.padEnd(15)} ${v!.toFixed(4)}${f ? `   published ${f.value} (${v! - f.value >= 0 ? '+' : ''}${(v! - f.value).toFixed(4)})` : ''}`;
+      return `  ${k.padEnd(15)} ${v.toFixed(4)}${f ? `   published ${f.value} (${v - f.value >= 0 ? '+' : ''}${(v - f.value).toFixed(4)})` : ''}`;
     });
-  return lines;
 }
 
 export async function trainCommand(specPath: string, o: TrainOptions, io: Io): Promise<number> {
