@@ -5,6 +5,7 @@
  * OpenBLAS, built by node-gyp from packages/backend-node/native at install.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { relative } from 'node:path';
 import type { Engine, EngineProbe } from './engine.js';
 import { loadAddon, NATIVE_FIX } from './native-addon.js';
 
@@ -18,7 +19,8 @@ export const nativeEngine: Engine = {
       if (!r.ok) return { available: false, reason: r.reason, fix: r.fix };
       const { threads, blasCore, isa, path } = r.loaded;
       const simd = isa >= 4 ? 'AVX-512' : isa >= 3 ? 'AVX2' : 'baseline x86-64';
-      return { available: true, detail: `OpenBLAS (${blasCore}), ${simd} kernels, ${threads} thread(s), ${path}` };
+      // The addon's place relative to the working directory: no machine's paths in records people commit.
+      return { available: true, detail: `OpenBLAS (${blasCore}), ${simd} kernels, ${threads} thread(s), ${relative(process.cwd(), path) || path}` };
     } catch (e) {
       return { available: false, reason: `native engine check failed: ${e instanceof Error ? e.message : String(e)}`, fix: NATIVE_FIX };
     }
