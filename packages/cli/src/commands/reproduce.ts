@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { buildReproduction, formatIssues, ModelspecError, unmeasuredRow, runExperiment, summarizeRun, type LoadedSpec, type ModelMetadata, type Reproduction, type RunSummary } from '@modelspec/core';
+import { buildReproduction, formatIssues, ModelspecError, unmeasuredRow, runExperiment, summarizeRun, type LoadedSpec, type Reproduction, type RunSummary } from '@modelspec/core';
 import { nodeBackend, renderReport, RunRecorder } from '@modelspec/backend-node';
 import { updateReproductionsTable } from '../table-file.js';
 import { expandSpecPaths, loadSpecFile, shown, specLoader } from '../spec-files.js';
@@ -8,6 +8,7 @@ import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
 import { VERSION } from '../version.js';
+import { modelMetadata } from '../metadata.js';
 
 export interface ReproduceOptions {
   reports: string;
@@ -115,11 +116,8 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
             },
             shouldStop: () => stop,
           });
-          const metadata: ModelMetadata | null = r.spec.outputs.saveModel
-            ? { modelspecVersion: VERSION, spec: r.spec, classNames: result.classNames, inputShape: result.inputShape, preprocess: { ...r.spec.data.preprocess }, seed, engine: result.engine.name }
-            : null;
           const rec = recorder as RunRecorder | null;
-          await rec!.finish(result, metadata);
+          await rec!.finish(result, modelMetadata(result));
           result.model.dispose();
           classNames = result.classNames;
           if (result.stopReason !== 'interrupted') runs.push(summarizeRun(result, rec!.path));

@@ -1,11 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { crossValidate, formatIssues, runExperiment, sampleCandidates, type Candidate, type LoadedSpec, type ModelMetadata, type SearchResult } from '@modelspec/core';
+import { crossValidate, formatIssues, runExperiment, sampleCandidates, type Candidate, type LoadedSpec, type SearchResult } from '@modelspec/core';
 import { nodeBackend, RunRecorder } from '@modelspec/backend-node';
 import { loadSpecFile, shown, specLoader } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
 import { VERSION } from '../version.js';
+import { modelMetadata } from '../metadata.js';
 
 export interface SearchOptions {
   limit?: number;
@@ -94,8 +95,7 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
         shouldStop: () => stop,
       });
       const rec = recorder as RunRecorder | null;
-      const metadata: ModelMetadata = { modelspecVersion: VERSION, spec: run.spec, classNames: run.classNames, inputShape: run.inputShape, preprocess: { ...run.spec.data.preprocess }, seed: run.spec.seed, engine: run.engine.name };
-      await rec!.finish(run, run.spec.outputs.saveModel ? metadata : null);
+      await rec!.finish(run, modelMetadata(run));
       run.model.dispose();
       refit = { run: rec!.path, test: run.test?.values ?? null };
       if (!o.json) {

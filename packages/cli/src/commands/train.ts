@@ -1,11 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { formatIssues, measuredFigures, runExperiment, type ExperimentResult, type ModelMetadata } from '@modelspec/core';
+import { formatIssues, measuredFigures, runExperiment, type ExperimentResult } from '@modelspec/core';
 import { nodeBackend, RunRecorder } from '@modelspec/backend-node';
 import { loadSpecFile, shown, specLoader } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
 import { VERSION } from '../version.js';
+import { modelMetadata } from '../metadata.js';
 
 export interface TrainOptions {
   seed?: number;
@@ -63,18 +64,7 @@ export async function trainCommand(specPath: string, o: TrainOptions, io: Io): P
       },
       shouldStop: () => stop,
     });
-    const metadata: ModelMetadata | null = spec.outputs.saveModel
-      ? {
-          modelspecVersion: VERSION,
-          spec,
-          classNames: result.classNames,
-          inputShape: result.inputShape,
-          preprocess: { divideBy: spec.data.preprocess.divideBy, labels: spec.data.preprocess.labels },
-          seed: spec.seed,
-          engine: result.engine.name,
-        }
-      : null;
-    await recorder!.finish(result, metadata);
+    await recorder!.finish(result, modelMetadata(result));
     result.model.dispose();
     if (o.json) {
       io.out(JSON.stringify({ run: recorder!.path, ...(await recorder!.folder.readJson<object>('metrics.json')) }, null, 2));
