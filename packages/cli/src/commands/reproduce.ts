@@ -7,6 +7,7 @@ import { expandSpecPaths, loadSpecFile, shown, specLoader } from '../spec-files.
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
+import { interruptible } from '../interrupt.js';
 import { VERSION } from '../version.js';
 import { modelMetadata } from '../metadata.js';
 
@@ -82,13 +83,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
 
   const reproductions: Reproduction[] = [];
   const failed: string[] = [];
-  let stop = false;
-  const onSigint = () => {
-    if (stop) process.exit(130);
-    stop = true;
-    io.err('\ninterrupt: finishing the current batch; no further seeds or specs');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = interruptible(io, 'finishing the current batch; no further seeds or specs');
   try {
     for (const [si, { path, spec: base }] of loaded.entries()) {
       const seeds = o.seeds ?? [...base.spec.reproduce.seeds];
@@ -97,7 +92,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       const t0 = performance.now();
       try {
         for (const [k, seed] of seeds.entries()) {
-          if (stop) break;
+          if (interrupt.stopped) break;
           const r = await loadSpecFile(path, undefined, { ...runOverrides(o), seed });
           if (!r.ok) throw new Error('spec changed while reproducing');
           const label = `[${si + 1}/${loaded.length} ${r.spec.name} seed ${seed} (${k + 1}/${seeds.length})]`;
@@ -114,7 +109,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
               progress.epoch(e);
               await recorder?.epoch(e);
             },
-            shouldStop: () => stop,
+            shouldStop: () => interrupt.stopped,
           });
           const rec = recorder as RunRecorder | null;
           await rec!.finish(result, modelMetadata(result));
@@ -149,10 +144,10 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       await o.onReproduction?.(rep);
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
   if (o.json) io.out(JSON.stringify(reproductions.map(({ runs, ...r }) => ({ ...r, runs: runs.map(({ test: _t, history: _h, ...x }) => x) })), null, 2));
-  if (stop) return 130;
+  if (interrupt.stopped) return 130;
   if (failed.length) return 1;
   return o.check && reproductions.some((r) => r.verdict === 'not-reproduced' || r.verdict === 'not-measured') ? 1 : 0;
 }

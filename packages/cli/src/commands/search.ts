@@ -5,6 +5,7 @@ import { loadSpecFile, shown, specLoader } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
+import { interruptible } from '../interrupt.js';
 import { VERSION } from '../version.js';
 import { modelMetadata } from '../metadata.js';
 
@@ -59,12 +60,7 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
     candidates.push({ params, loaded: r });
   }
   io.err(`${base.spec.name}: ${candidates.length} candidates x ${settings.folds} folds, ranked by ${settings.scoreBy}`);
-  let stop = false;
-  const onSigint = () => {
-    if (stop) process.exit(130);
-    stop = true;
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = interruptible(io);
   const backend = nodeBackend({ specDir: dirname(resolve(path)) });
   const progress = new Progress(io, base.spec.training.epochs, base.spec.name);
   try {
@@ -72,7 +68,7 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
       onEngine: (e) => io.err(`${base.spec.name}: engine ${e.name}`),
       onBatch: (p) => progress.batch(p),
       onFold: (f) => io.err(`${base.spec.name}: candidate ${f.candidate}/${f.candidates} fold ${f.fold}/${f.folds}: ${settings.scoreBy} ${f.score.toFixed(4)}`),
-      shouldStop: () => stop,
+      shouldStop: () => interrupt.stopped,
     });
     const table = cvTable(result);
     if (!o.json) for (const l of table) io.out(l);
@@ -92,7 +88,7 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
           progress.epoch(e);
           await recorder?.epoch(e);
         },
-        shouldStop: () => stop,
+        shouldStop: () => interrupt.stopped,
       });
       const rec = recorder as RunRecorder | null;
       await rec!.finish(run, modelMetadata(run));
@@ -107,6 +103,6 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
     if (o.json) io.out(JSON.stringify({ settings, result, refit }, null, 2));
     return 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
 }

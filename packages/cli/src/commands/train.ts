@@ -5,6 +5,7 @@ import { loadSpecFile, shown, specLoader } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
+import { interruptible } from '../interrupt.js';
 import { VERSION } from '../version.js';
 import { modelMetadata } from '../metadata.js';
 
@@ -43,13 +44,7 @@ export async function trainCommand(specPath: string, o: TrainOptions, io: Io): P
   const backend = nodeBackend({ specDir: dirname(resolve(specPath)) });
   const progress = new Progress(io, spec.training.epochs, spec.name);
   let recorder: RunRecorder | null = null;
-  let stop = false;
-  const onSigint = () => {
-    if (stop) process.exit(130);
-    stop = true;
-    io.err('\ninterrupt: finishing the current batch, keeping the last complete epoch (Ctrl-C again to quit now)');
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = interruptible(io, 'finishing the current batch, keeping the last complete epoch (Ctrl-C again to quit now)');
   try {
     const result = await runExperiment(loaded, backend, specLoader().reg, { engine: o.engine, limit: o.limit, testLimit: o.testLimit }, {
       onEngine: (e, from) => io.err(`${spec.name}: engine ${e.name}${from ? ` (${from.name} cannot train this model: ${from.reason})` : ''}`),
@@ -62,7 +57,7 @@ export async function trainCommand(specPath: string, o: TrainOptions, io: Io): P
         progress.epoch(r);
         await recorder?.epoch(r);
       },
-      shouldStop: () => stop,
+      shouldStop: () => interrupt.stopped,
     });
     await recorder!.finish(result, modelMetadata(result));
     result.model.dispose();
@@ -78,6 +73,6 @@ export async function trainCommand(specPath: string, o: TrainOptions, io: Io): P
     if (recorder) await (recorder as RunRecorder).fail(e);
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
 }
