@@ -10,7 +10,8 @@
         "src/matmul.c",
         "src/conv.c",
         "src/pool2d.c",
-        "src/gather.c"
+        "src/gather.c",
+        "src/copy.c"
       ],
       "include_dirs": [
         "/usr/include/x86_64-linux-gnu/openblas-pthread",

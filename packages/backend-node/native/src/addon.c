@@ -440,6 +440,63 @@ static napi_value js_segment_sum(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+/* ---------------- strided copy ---------------- */
+
+/* a float32 or int32 array argument; *type receives which */
+static void* arr4(call* c, size_t i, napi_typedarray_type* type, size_t* len) {
+  if (c->failed) return NULL;
+  void* data;
+  bool is;
+  if (i >= c->argc || napi_is_typedarray(c->env, c->argv[i], &is) != napi_ok || !is ||
+      napi_get_typedarray_info(c->env, c->argv[i], type, len, &data, NULL, NULL) != napi_ok ||
+      (*type != napi_float32_array && *type != napi_int32_array)) {
+    fail(c, "expected a Float32Array or Int32Array");
+    return NULL;
+  }
+  return data;
+}
+
+/* largest index reached by off + sum (shape_d-1)*st_d, or -1 if a stride or
+ * the offset is negative */
+static int64_t last_index(int rank, const int64_t* shape, const int64_t* st, int64_t off) {
+  if (off < 0) return -1;
+  int64_t m = off;
+  for (int d = 0; d < rank; d++) {
+    if (st[d] < 0) return -1;
+    m += (shape[d] - 1) * st[d];
+  }
+  return m;
+}
+
+/* stridedCopy(x, y): x and y both Float32Array or both Int32Array;
+ * I = [rank, xOff, yOff, shape[rank], xStrides[rank], yStrides[rank]] */
+static napi_value js_strided_copy(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, 2)) return NULL;
+  const int32_t* I = c.inst->I;
+  int rank = I[0];
+  if (rank < 1 || rank > 8) { fail(&c, "bad strided copy rank"); return NULL; }
+  int64_t shape[8], xs[8], ys[8], total = 1;
+  for (int d = 0; d < rank; d++) {
+    shape[d] = I[3 + d];
+    xs[d] = I[3 + rank + d];
+    ys[d] = I[3 + 2 * rank + d];
+    if (shape[d] < 0) { fail(&c, "bad strided copy shape"); return NULL; }
+    total *= shape[d];
+  }
+  napi_typedarray_type tx, ty;
+  size_t nx, ny;
+  void* x = arr4(&c, 0, &tx, &nx);
+  void* y = arr4(&c, 1, &ty, &ny);
+  if (c.failed) return NULL;
+  if (tx != ty) { fail(&c, "strided copy between different types"); return NULL; }
+  if (total == 0) return undef(env);
+  int64_t mx = last_index(rank, shape, xs, I[1]), my = last_index(rank, shape, ys, I[2]);
+  if (mx < 0 || my < 0 || mx >= (int64_t)nx || my >= (int64_t)ny) { fail(&c, "strided copy out of bounds"); return NULL; }
+  ms_strided_copy(x, y, rank, shape, xs, I[1], ys, I[2]);
+  return undef(env);
+}
+
 /* ---------------- module ---------------- */
 
 NAPI_MODULE_INIT() {
@@ -464,6 +521,7 @@ NAPI_MODULE_INIT() {
     {"avgPoolGrad", js_avgpool_grad},
     {"gather", js_gather},
     {"segmentSum", js_segment_sum},
+    {"stridedCopy", js_strided_copy},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
@@ -472,7 +530,7 @@ NAPI_MODULE_INIT() {
       return NULL;
   }
   napi_value v;
-  napi_create_uint32(env, 1, &v);
+  napi_create_uint32(env, 2, &v);
   napi_set_named_property(env, exports, "abiVersion", v);
   return exports;
 }

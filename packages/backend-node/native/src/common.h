@@ -101,6 +101,9 @@ void ms_avgpool_grad(const ms_conv* p, const float* dy, float* dx);
 
 void ms_gather(const float* x, const int32_t* idx, float* y, int64_t outer,
                int64_t axisLen, int64_t nIdx, int64_t inner);
+/* 4-byte elements: y[yOff + i.ys] = x[xOff + i.xs] for i over shape (copy.c) */
+void ms_strided_copy(const void* x, void* y, int rank, const int64_t* shape,
+                     const int64_t* xs, int64_t xOff, const int64_t* ys, int64_t yOff);
 void ms_segment_sum(const float* x, const int32_t* seg, float* y, int64_t outer,
                     int64_t n, int64_t nSeg, int64_t inner);
 

@@ -32,6 +32,8 @@ export interface NativeAddon {
   avgPoolGrad(dy: Float32Array, dx: Float32Array): void;
   gather(x: Float32Array, idx: Int32Array, y: Float32Array): boolean;
   segmentSum(x: Float32Array, seg: Int32Array, y: Float32Array): void;
+  /** 4-byte strided copy; I = [rank, xOff, yOff, shape.., xStrides.., yStrides..] (native/src/copy.c). */
+  stridedCopy(x: Float32Array | Int32Array, y: Float32Array | Int32Array): void;
 }
 
 export interface LoadedAddon {
@@ -48,7 +50,7 @@ export interface LoadedAddon {
 
 export type AddonLoad = { ok: true; loaded: LoadedAddon } | { ok: false; reason: string; fix: string };
 
-const ABI_VERSION = 1;
+const ABI_VERSION = 2;
 export const NATIVE_FIX =
   'apt-get install -y libopenblas-dev build-essential python3 && npm rebuild @modelspec/backend-node ' +
   '(or: node packages/backend-node/native/build.mjs)';

@@ -320,4 +320,31 @@ describe.skipIf(!load.ok)('native kernels match tfjs cpu', () => {
       tf.unsortedSegmentSum(tf.reshape(tf.range(0, 12), [6, 2]), tf.tensor([2, -1, 0, 2, 5, 1], [6], 'int32'), 4),
     ]);
   });
+  it('slice, split, tile, transpose, pad and concat (float32 and int32) and their gradients', async () => {
+    expectNative('Slice', 'SplitV', 'Tile', 'Transpose', 'PadV2', 'Concat');
+    const ti = (shape: number[]) => tf.cast(t(shape, 'ints'), 'int32');
+    for (const mk of [t, ti]) {
+      await compare(() => [mk([4, 5, 6]), mk([3, 7]), mk([2, 1, 3, 4])], ([x, m, z]) => [
+        tf.slice(x!, [1, 2, 3], [2, 3, 2]), tf.slice(x!, [0, 0, 5], [4, 5, 1]), tf.slice(m!, [0, 1], [3, -1]),
+        tf.slice(x!, [1, 0, 0], [2, 5, 6]), // contiguous: the cpu kernel's subarray
+        tf.tile(x!, [2, 1, 3]), tf.tile(m!, [1, 1]), tf.tile(z!, [3, 2, 1, 2]),
+        tf.transpose(x!, [2, 0, 1]), tf.transpose(m!), tf.transpose(z!, [0, 3, 1, 2]), tf.transpose(z!, [3, 2, 1, 0]),
+        tf.pad(x!, [[0, 1], [2, 0], [1, 1]], 0), tf.pad(m!, [[1, 2], [0, 0]], 7), tf.pad(z!, [[0, 0], [1, 1], [1, 1], [0, 0]]),
+        tf.concat([x!, tf.slice(x!, [0, 0, 0], [4, 5, 2])], 2), tf.concat([m!, m!, m!], 0), tf.concat([z!, z!], 1),
+        tf.concat([tf.reshape(m!, [3, 7, 1]), tf.zeros([3, 7, 0], m!.dtype), tf.reshape(m!, [3, 7, 1])], -1),
+        ...tf.split(x!, [1, 3, 2], 2), ...tf.split(x!, 2, 0), ...tf.split(m!, [2, -1], 1), ...tf.split(z!, [1, 0, 3], 3),
+      ], { rtol: 0, atol: 0 });
+    }
+    // experiment E's per-pixel graph: concat on the channel axis, batch norm, and their gradients (Slice, Tile)
+    await compare(() => [t([3, 6, 6, 1]), t([3, 6, 6, 5]), t([3, 6, 6, 6]), t([6]), t([6], 'pos')], ([a, b, w, beta, gamma]) => tf.grads((p: tf.Tensor, q: tf.Tensor) => {
+      const j = tf.concat([p, q], 3);
+      const { mean, variance } = tf.moments(j, [0, 1, 2]);
+      return tf.sum(tf.mul(tf.batchNorm(j, mean, variance, beta!, gamma!, 1e-3), w!));
+    })([a!, b!]), { rtol: 1e-4, atol: 1e-5 });
+    await compare(() => [t([2, 3, 4])], ([x]) => [
+      tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.pad(v, [[1, 0], [0, 2], [1, 1]], 3))))(x!),
+      tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.tile(v, [2, 1, 2]), tf.reshape(tf.range(0, 96), [4, 3, 8]))))(x!),
+      tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.transpose(v, [1, 2, 0]), tf.reshape(tf.range(0, 24), [3, 4, 2]))))(x!),
+    ], { rtol: 1e-5, atol: 1e-6 });
+  });
 });

@@ -9,6 +9,7 @@ import type { LoadedAddon } from './native-addon.js';
 import type { NativeBackend } from './native-backend.js';
 import { BINARY, REDUCE, UNARY, broadcastPlan, f32, runBinary, size, type NativeImpl } from './native-kernel-util.js';
 import { nnImpls } from './native-kernels-nn.js';
+import { copyImpls } from './native-kernels-copy.js';
 
 // ---------------------------------------------------------------- elementwise
 
@@ -119,6 +120,7 @@ export const nativeImpls: Record<string, NativeImpl> = {
   Mean: reduction('mean', 'axis'),
   Softmax: softmax,
   ...nnImpls,
+  ...copyImpls,
 };
 
 /** Calls per kernel name that ran natively / fell back to cpu (tests, tuning). */
