@@ -90,13 +90,14 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       const runs: RunSummary[] = [];
       let classNames: string[] = [];
       const t0 = performance.now();
+      const epochSeconds: number[] = [];
       try {
         for (const [k, seed] of seeds.entries()) {
           if (interrupt.stopped) break;
           const r = await loadSpecFile(path, undefined, { ...runOverrides(o), seed });
           if (!r.ok) throw new Error('spec changed while reproducing');
           const label = `[${si + 1}/${loaded.length} ${r.spec.name} seed ${seed} (${k + 1}/${seeds.length})]`;
-          const progress = new Progress(io, r.spec.training.epochs, label);
+          const progress = new Progress(io, r.spec.training.epochs, label, { epochSeconds, laterEpochs: (seeds.length - k - 1) * r.spec.training.epochs });
           let recorder: RunRecorder | null = null;
           const backend = nodeBackend({ specDir: dirname(resolve(path)) });
           const result = await runExperiment(r, backend, specLoader().reg, { engine: o.engine, limit: o.limit, testLimit: o.testLimit }, {
