@@ -144,6 +144,19 @@ describe.runIf(existsSync(FASHION))('modelspec reproduce and search, small and e
     const [reportDir] = readdirSync(reports);
     for (const f of ['report.html', 'report.md', 'report.json', 'curves.png', 'confusion.png', 'predictions.png']) expect(existsSync(join(reports, reportDir!, f)), f).toBe(true);
     expect(readFileSync(join(reports, reportDir!, 'report.md'), 'utf8')).toContain('Reduced run');
+
+    // `report` re-renders from the run folders; it never writes over a report unless told to
+    const runDirs = readdirSync(out).sort();
+    const again = modelspec(['report', ...runDirs, '--out', join(reports, reportDir!)], out);
+    expect(again.code).toBe(2);
+    expect(again.err).toContain('is not empty');
+    expect(modelspec(['report', ...runDirs, '--out', join(reports, reportDir!), '--replace'], out).code).toBe(0);
+    const fresh = modelspec(['report', ...runDirs, '--out', 'rendered'], out);
+    expect(fresh.code, fresh.err).toBe(0);
+    const json = JSON.parse(readFileSync(join(out, 'rendered', 'report.json'), 'utf8'));
+    // run folders inside the working directory are recorded relative to it: no machine paths in reports
+    expect(json.runs.map((x: { location: string }) => x.location)).toEqual(runDirs);
+    expect(json.runs.map((x: { seed: number }) => x.seed)).toEqual([1, 2]);
   });
 
   it('refuses to write REPRODUCTIONS.md from a reduced run', () => {

@@ -123,6 +123,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .description('Render a report (self-contained HTML, Markdown, JSON, PNG and SVG plots) from run folders of one spec, e.g. the seeds of a reproduction.')
     .argument('<run...>', 'run folders')
     .requiredOption('--out <dir>', 'folder to write the report into (must not exist yet, or be empty)')
+    .option('--replace', 're-render over a folder that already holds a report (its files are replaced)')
     .action((runs: string[], o) => run(() => reportCommand(runs, o, io))());
 
   program

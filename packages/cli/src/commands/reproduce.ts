@@ -116,7 +116,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
           await rec!.finish(result, modelMetadata(result));
           result.model.dispose();
           classNames = result.classNames;
-          if (result.stopReason !== 'interrupted') runs.push(summarizeRun(result, rec!.path));
+          if (result.stopReason !== 'interrupted') runs.push(summarizeRun(result, shown(rec!.path)));
         }
       } catch (e) {
         // One spec that cannot run (its data is missing, say) does not stop the others.
