@@ -29,7 +29,7 @@ describe('updateReproductionsTable', () => {
     dir = await mkdtemp(join(tmpdir(), 'ms-table-'));
     await mkdir(join(dir, 'reports', '.reproductions.lock'), { recursive: true });
     const started = Date.now();
-    await expect(updateReproductionsTable(dir, join(dir, 'reports'), row('a'), null, ['a'], 1000)).rejects.toThrow(/\.reproductions\.lock has been held for 1 s/);
+    await expect(updateReproductionsTable(dir, join(dir, 'reports'), row('a'), null, ['a'], {}, 1000)).rejects.toThrow(/\.reproductions\.lock has been held for 1 s/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     // nothing was written while the lock was held
     await expect(readFile(join(dir, 'reports', 'reproductions.json'), 'utf8')).rejects.toThrow();

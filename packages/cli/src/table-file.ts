@@ -9,7 +9,7 @@ import { writeFileAtomic, writeJsonAtomic } from '@modelspec/backend-node';
  * keeps the others. Two reproductions finishing at once (two terminals) take
  * turns through a lock folder, so neither row is lost.
  */
-export async function updateReproductionsTable(root: string, reportsDir: string, rep: Reproduction | TableRow, reportLink: string | null, allSpecs: string[], lockTimeoutMs = 30_000): Promise<string> {
+export async function updateReproductionsTable(root: string, reportsDir: string, rep: Reproduction | TableRow, reportLink: string | null, allSpecs: string[], explanations: Record<string, string | undefined> = {}, lockTimeoutMs = 30_000): Promise<string> {
   const lock = join(reportsDir, '.reproductions.lock');
   await mkdir(reportsDir, { recursive: true });
   for (let waited = 0; ; waited += 100) {
@@ -25,19 +25,19 @@ export async function updateReproductionsTable(root: string, reportsDir: string,
     }
   }
   try {
-    return await writeTable(root, reportsDir, rep, reportLink, allSpecs);
+    return await writeTable(root, reportsDir, rep, reportLink, allSpecs, explanations);
   } finally {
     await rmdir(lock).catch(() => undefined);
   }
 }
 
-async function writeTable(root: string, reportsDir: string, rep: Reproduction | TableRow, reportLink: string | null, allSpecs: string[]): Promise<string> {
+async function writeTable(root: string, reportsDir: string, rep: Reproduction | TableRow, reportLink: string | null, allSpecs: string[], explanations: Record<string, string | undefined>): Promise<string> {
   const dataFile = join(reportsDir, 'reproductions.json');
   const rows: TableRow[] = await readFile(dataFile, 'utf8').then((t) => JSON.parse(t) as TableRow[], () => []);
   const row = 'runs' in rep ? tableRow(rep, reportLink) : rep;
   const next = [...rows.filter((r) => r.spec !== row.spec), row];
   await writeJsonAtomic(dataFile, next);
   const file = join(root, 'REPRODUCTIONS.md');
-  await writeFileAtomic(file, renderReproductionsTable(next, allSpecs));
+  await writeFileAtomic(file, renderReproductionsTable(next, allSpecs, explanations));
   return file;
 }

@@ -42,6 +42,20 @@ async function uniqueDir(root: string, name: string): Promise<string> {
   }
 }
 
+/**
+ * The table covers every spec in the folder of `path`: their names, and what
+ * each spec says about its published figures (shown for those not reproduced).
+ */
+async function tableContext(path: string): Promise<{ all: string[]; explanations: Record<string, string | undefined> }> {
+  const files = await expandSpecPaths([dirname(resolve(path))]);
+  const explanations: Record<string, string | undefined> = {};
+  for (const f of files) {
+    const r = await loadSpecFile(f);
+    if (r.ok) explanations[r.spec.name] = r.spec.reference?.notes ?? undefined;
+  }
+  return { all: files.map((f) => basename(f).replace(/\.(ya?ml|json)$/, '')), explanations };
+}
+
 /** The ways a reproduction departs from the published settings, in the words of the command line. */
 export function conditions(o: ReproduceOptions): string[] {
   return [
@@ -124,8 +138,8 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
         failed.push(base.spec.name);
         io.err(`${base.spec.name}: cannot be reproduced here: ${e.message}${e.hint ? `\n  fix: ${e.hint}` : ''}`);
         if (o.writeTable) {
-          const all = (await expandSpecPaths([dirname(resolve(path))])).map((f) => basename(f).replace(/\.(ya?ml|json)$/, ''));
-          await updateReproductionsTable(process.cwd(), resolve(o.reports), unmeasuredRow(base.spec, shown(path), e.message.split(process.cwd() + '/').join('')), null, all);
+          const { all, explanations } = await tableContext(path);
+          await updateReproductionsTable(process.cwd(), resolve(o.reports), unmeasuredRow(base.spec, shown(path), e.message.split(process.cwd() + '/').join('')), null, all, explanations);
         }
         continue;
       }
@@ -138,8 +152,8 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       await renderReport(rep, reportDir);
       if (!o.json) io.out(`  report           ${shown(join(reportDir, 'report.html'))}`);
       if (o.writeTable) {
-        const all = (await expandSpecPaths([dirname(resolve(path))])).map((f) => basename(f).replace(/\.(ya?ml|json)$/, ''));
-        const file = await updateReproductionsTable(process.cwd(), resolve(o.reports), rep, relative(process.cwd(), join(reportDir, 'report.md')), all);
+        const { all, explanations } = await tableContext(path);
+        const file = await updateReproductionsTable(process.cwd(), resolve(o.reports), rep, relative(process.cwd(), join(reportDir, 'report.md')), all, explanations);
         if (!o.json) io.out(`  table            ${shown(file)}`);
       }
       await o.onReproduction?.(rep);

@@ -56,8 +56,13 @@ const fmt = (v: number, m: string) => (isLoss(m) ? v.toFixed(4) : `${(v * 100).t
 const duration = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
 const VERDICT: Record<string, string> = { reproduced: '✅ reproduced', 'not-reproduced': '❌ not reproduced', 'not-measured': '⚠️ not measured', 'nothing-published': '— nothing published' };
 
-/** The whole REPRODUCTIONS.md, written only by `modelspec reproduce --write-table`. */
-export function renderReproductionsTable(rows: TableRow[], allSpecs: string[]): string {
+/**
+ * The whole REPRODUCTIONS.md, written only by `modelspec reproduce --write-table`.
+ * `explanations` maps a spec name to what its author wrote about the published
+ * figures (its `reference.notes`): every spec that is not reproduced is listed
+ * under the table with the measured against the published figures and that text.
+ */
+export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], explanations: Record<string, string | undefined> = {}): string {
   const sorted = [...rows].sort((a, b) => a.spec.localeCompare(b.spec));
   const lines = [
     '# Reproductions',
@@ -80,6 +85,18 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[]): 
         `| ${i === 0 ? `**${r.spec}**` : ''} | ${f.metric} | ${published} | ${measured} | ${VERDICT[f.verdict] ?? f.verdict}${i === 0 && r.note ? `: ${r.note.replace(/\|/g, '\\|').replace(/\n/g, ' ')}` : ''} | ${i === 0 ? r.seeds.join(', ') : ''} | ${i === 0 ? r.epochs : ''} | ${i === 0 ? duration(r.wallSeconds) : ''} | ${i === 0 ? r.engine : ''} | ${i === 0 ? r.date : ''} | ${i === 0 && r.report ? `[report](${r.report})` : ''} |`,
       );
     });
+  }
+  const failed = sorted.filter((r) => r.verdict === 'not-reproduced');
+  if (failed.length) {
+    lines.push('', '## Not reproduced, and why');
+    for (const r of failed) {
+      const misses = r.figures
+        .filter((f) => f.verdict === 'not-reproduced' && f.published !== null && f.mean !== null)
+        .map((f) => `${f.metric} ${fmt(f.mean!, f.metric)} ± ${fmt(f.std ?? 0, f.metric)} measured against ${fmt(f.published!, f.metric)} published`);
+      const why = explanations[r.spec]?.replace(/\s+/g, ' ').trim();
+      lines.push('', `- **${r.spec}**: ${misses.join('; ')}.${r.report ? ` [report](${r.report})` : ''}`);
+      lines.push(why ? `  The spec's account of the published figures: ${why}` : '  The spec gives no account of its published figures.');
+    }
   }
   const missing = allSpecs.filter((s) => !rows.some((r) => r.spec === s));
   if (missing.length) lines.push('', `Not yet reproduced: ${missing.join(', ')}.`);
