@@ -11,6 +11,12 @@ export interface LossKind<P extends TObject = TObject> extends Plugin {
   readonly labels: LabelEncoding;
   /** Mean loss over the batch. `yTrue` is int32 class ids or float one-hot rows, as `labels` says. */
   compute(params: Static<P>, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar;
+  /**
+   * The loss from the logits of an output layer that ends in a softmax, as
+   * Keras computes it then (see training/softmax-logits.ts); used instead of
+   * `compute` when the loss has `fromLogits: false` and the output is a softmax.
+   */
+  fromSoftmaxLogits?(params: Static<P>, yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar;
   /** When the output layer's activation makes this loss meaningless, say why (a warning, not an error). */
   outputWarning?(params: Static<P>, activation: string | undefined): string | undefined;
 }
@@ -29,6 +35,19 @@ function probabilityWarning(p: { fromLogits?: boolean }, act: string | undefined
   return undefined;
 }
 
+/** Mean of -log softmax(logits)[label] over the batch. */
+function sparseFromLogits(yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(tf.cast(yTrue, 'int32'), logits.shape[1]!)), -1);
+  return tf.neg(tf.mean(picked)) as tf.Scalar;
+}
+/** One-hot labels mixed with the uniform distribution (Keras's label_smoothing). */
+function smooth(yTrue: tf.Tensor, by = 0): tf.Tensor {
+  return by ? tf.add(tf.mul(yTrue, 1 - by), by / yTrue.shape[1]!) : yTrue;
+}
+function categoricalFromLogits(yTrue: tf.Tensor, logits: tf.Tensor, labelSmoothing = 0): tf.Scalar {
+  return tf.neg(tf.mean(tf.sum(tf.mul(smooth(yTrue, labelSmoothing), tf.logSoftmax(logits)), -1))) as tf.Scalar;
+}
+
 export const builtinLosses = {
   sparseCategoricalCrossentropy: kind({
     type: 'sparseCategoricalCrossentropy',
@@ -39,10 +58,9 @@ export const builtinLosses = {
       tf.tidy(() => {
         // Keras: log(clip(p)) fed to a softmax cross-entropy, i.e. probabilities renormalized.
         const logits = p.fromLogits ? yPred : tf.log(tf.clipByValue(yPred, EPS, 1 - EPS));
-        const logp = tf.logSoftmax(logits);
-        const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.cast(yTrue, 'int32'), yPred.shape[1]!)), -1);
-        return tf.neg(tf.mean(picked)) as tf.Scalar;
+        return sparseFromLogits(yTrue, logits);
       }),
+    fromSoftmaxLogits: (_p, yTrue, logits) => tf.tidy(() => sparseFromLogits(yTrue, logits)),
     outputWarning: probabilityWarning,
   }),
   categoricalCrossentropy: kind({
@@ -55,18 +73,14 @@ export const builtinLosses = {
     }),
     compute: (p, yTrue, yPred) =>
       tf.tidy(() => {
-        const k = yPred.shape[1]!;
-        const y = p.labelSmoothing ? tf.add(tf.mul(yTrue, 1 - p.labelSmoothing), p.labelSmoothing / k) : yTrue;
-        let logp: tf.Tensor;
-        if (p.fromLogits) logp = tf.logSoftmax(yPred);
-        else {
-          // Keras: output / sum(output), then clip to [eps, 1 - eps], then log. Done as Keras does it, so
-          // a model whose outputs are not probabilities fails exactly as it does in Keras.
-          const norm = tf.div(yPred, tf.sum(yPred, -1, true));
-          logp = tf.log(tf.clipByValue(norm, EPS, 1 - EPS));
-        }
-        return tf.neg(tf.mean(tf.sum(tf.mul(y, logp), -1))) as tf.Scalar;
+        if (p.fromLogits) return categoricalFromLogits(yTrue, yPred, p.labelSmoothing);
+        // Keras: output / sum(output), then clip to [eps, 1 - eps], then log. Done as Keras does it, so
+        // a model whose outputs are not probabilities fails exactly as it does in Keras.
+        const norm = tf.div(yPred, tf.sum(yPred, -1, true));
+        const logp = tf.log(tf.clipByValue(norm, EPS, 1 - EPS));
+        return tf.neg(tf.mean(tf.sum(tf.mul(smooth(yTrue, p.labelSmoothing), logp), -1))) as tf.Scalar;
       }),
+    fromSoftmaxLogits: (p, yTrue, logits) => tf.tidy(() => categoricalFromLogits(yTrue, logits, p.labelSmoothing)),
     outputWarning: probabilityWarning,
   }),
   meanSquaredError: kind({

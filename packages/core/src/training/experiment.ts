@@ -14,6 +14,7 @@ import { ModelspecError } from '../errors.js';
 import type { ImageSet } from '../data/types.js';
 import { evaluateExamples, trainModel, type BatchProgress, type EpochRecord, type Examples, type StopReason, type TrainOptions } from './loop.js';
 import { disposeData, prepareData, type PrepareOptions } from './prepare.js';
+import { forward } from './softmax-logits.js';
 
 export interface Prediction {
   index: number;
@@ -91,7 +92,7 @@ function canTrain(loaded: LoadedSpec, reg: Registries, inputShape: number[], cla
     tf.tidy(() => {
       const x = tf.zeros([2, ...inputShape]);
       const y = spec.data.preprocess.labels === 'integer' ? tf.zeros([2], 'int32') : tf.cast(tf.oneHot(tf.zeros([2], 'int32'), classes), 'float32');
-      optimizer.minimize(() => loss.compute(spec.training.loss as never, y, model.apply(x, { training: true }) as tf.Tensor), false);
+      optimizer.minimize(() => forward(model, x, true, { kind: loss, params: spec.training.loss as never }).loss(y), false);
     });
     return null;
   } catch (e) {

@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossKind, LabelEncoding } from '../components/losses.js';
 import type { MetricKind } from '../components/metrics.js';
 import { RunError } from '../errors.js';
+import { forward } from './softmax-logits.js';
 
 /** Inputs and labels in memory, as the model takes them. */
 export interface Examples {
@@ -94,8 +95,9 @@ export function evaluateExamples(
     const [stats, pred] = tf.tidy(() => {
       const xb = tf.slice(data.x, start, size);
       const yb = tf.slice(data.y, start, size);
-      const p = model.apply(xb, { training: false }) as tf.Tensor;
-      const parts = [tf.mul(o.loss.kind.compute(o.loss.params as never, yb, p), size), ...o.metrics.map((m) => m.kind.sum(yb, p, o.labels))];
+      const f = forward(model, xb, false, o.loss);
+      const p = f.pred;
+      const parts = [tf.mul(f.loss(yb), size), ...o.metrics.map((m) => m.kind.sum(yb, p, o.labels))];
       return keepPredictions ? [tf.stack(parts), p] : [tf.stack(parts)];
     }) as [tf.Tensor, tf.Tensor?];
     stats.dataSync().forEach((v, i) => (sums[i] = sums[i]! + v));
@@ -159,9 +161,9 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
           let metricSums: tf.Tensor[] = [];
           const lossValue = o.optimizer.minimize(
             () => {
-              const pred = model.apply(xb, { training: true }) as tf.Tensor;
-              metricSums = o.metrics.map((m) => tf.keep(m.kind.sum(yb, pred, o.labels)));
-              return tf.add(o.loss.kind.compute(o.loss.params as never, yb, pred), regularizationLoss(model));
+              const f = forward(model, xb, true, o.loss);
+              metricSums = o.metrics.map((m) => tf.keep(m.kind.sum(yb, f.pred, o.labels)));
+              return tf.add(f.loss(yb), regularizationLoss(model));
             },
             true,
             variables,
