@@ -183,6 +183,8 @@ describe.runIf(existsSync(FASHION))('modelspec reproduce and search, small and e
     const a = modelspec(args, dir);
     expect(a.code, a.err).toBe(0);
     const ja = JSON.parse(a.out);
+    expect(a.err).toMatch(/candidate 1\/2 fold 1\/2: accuracy [\d.]+; ETA .+ for the other 3 fold\(s\), then the refit\n/);
+    expect(a.err).toMatch(/candidate 2\/2 fold 2\/2: accuracy [\d.]+\n/); // the last fold: nothing left to estimate
     expect(ja.result.candidates).toHaveLength(2);
     expect(ja.result.best.params['model.layers.2.units']).toBe(64);
     const worst = ja.result.candidates.find((c: { rank: number }) => c.rank === 2);

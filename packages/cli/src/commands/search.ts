@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { crossValidate, formatIssues, runExperiment, sampleCandidates, type Candidate, type LoadedSpec, type SearchResult } from '@modelspec/core';
+import { crossValidate, formatDuration, formatIssues, runExperiment, sampleCandidates, type Candidate, type LoadedSpec, type SearchResult } from '@modelspec/core';
 import { nodeBackend, RunRecorder } from '@modelspec/backend-node';
 import { loadSpecFile, shown, specLoader } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
@@ -63,11 +63,17 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
   const interrupt = interruptible(io);
   const backend = nodeBackend({ specDir: dirname(resolve(path)) });
   const progress = new Progress(io, base.spec.training.epochs, base.spec.name);
+  const searchStart = performance.now();
   try {
     const result = await crossValidate(candidates, backend, specLoader().reg, { folds: settings.folds, scoreBy: settings.scoreBy, limit: o.limit, engine: o.engine }, {
       onEngine: (e) => io.err(`${base.spec.name}: engine ${e.name}`),
       onBatch: (p) => progress.batch(p),
-      onFold: (f) => io.err(`${base.spec.name}: candidate ${f.candidate}/${f.candidates} fold ${f.fold}/${f.folds}: ${settings.scoreBy} ${f.score.toFixed(4)}`),
+      onFold: (f) => {
+        const done = (f.candidate - 1) * f.folds + f.fold, total = f.candidates * f.folds;
+        const eta = ((performance.now() - searchStart) / 1000 / done) * (total - done);
+        const left = total > done ? `; ETA ${formatDuration(eta)} for the other ${total - done} fold(s)${settings.refit ? ', then the refit' : ''}` : '';
+        io.err(`${base.spec.name}: candidate ${f.candidate}/${f.candidates} fold ${f.fold}/${f.folds}: ${settings.scoreBy} ${f.score.toFixed(4)}${left}`);
+      },
       shouldStop: () => interrupt.stopped,
     });
     const table = cvTable(result);
