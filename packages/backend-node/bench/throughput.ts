@@ -12,23 +12,10 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../src/engines/engine.js';
+import { buildThroughputModel, type ThroughputModel } from '@modelspec/core';
 
-export type Model = 'mlp' | 'cnn';
-
-export function buildModel(kind: Model): tfl.Sequential {
-  const m = tfl.sequential();
-  if (kind === 'mlp') {
-    m.add(tfl.layers.dense({ inputShape: [784], units: 512, activation: 'relu' }));
-    m.add(tfl.layers.dense({ units: 256, activation: 'relu' }));
-  } else {
-    m.add(tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }));
-    m.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-    m.add(tfl.layers.flatten());
-    m.add(tfl.layers.dense({ units: 128, activation: 'relu' }));
-  }
-  m.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
-  return m;
-}
+export type Model = ThroughputModel;
+const buildModel = buildThroughputModel;
 
 /**
  * Multiply-adds of one example's forward pass, counted from the model: every

@@ -1,6 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { builtinRegistries, createSpecLoader, issue, type LoadResult, type Registries, type SpecLoader } from '@modelspec/core';
+import { builtinRegistries, createSpecLoader, issue, type Issue, type LoadResult, type Registries, type SpecLoader } from '@modelspec/core';
 
 let cached: { reg: Registries; loader: SpecLoader } | undefined;
 
@@ -47,3 +47,7 @@ export async function loadSpecFile(path: string, memoryBudgetBytes?: number, ove
   };
   return specLoader().loader.loadComposed(text, file, read, { ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}), ...(overrides ? { overrides } : {}) });
 }
+
+/** A spec's warnings as a report lists them ("path: message"). */
+export const warningLines = (issues: readonly Issue[]): string[] =>
+  issues.filter((i) => i.severity === 'warning').map((i) => `${i.path}: ${i.message}`);

@@ -92,4 +92,6 @@ export { sampleReproduction } from './report/sample.js';
 
 // Training kernels the wasm engine lacks (shared by backend-node and backend-web)
 export { registerWasmTrainingKernels, WASM_ADDED_KERNELS, WASM_REPLACED_KERNELS, WASM_WRAPPED_KERNELS } from './engines-wasm/wasm-training-kernels.js';
+export { buildThroughputModel } from './engines-wasm/throughput-models.js';
+export type { ThroughputModel } from './engines-wasm/throughput-models.js';
 export type { WasmTrainingTf, WasmTrainingOptions, WasmTrainingRegistration } from './engines-wasm/wasm-training-kernels.js';

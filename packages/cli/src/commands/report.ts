@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkSpec } from '@modelspec/core';
 import { readReproduction, renderReport } from '@modelspec/backend-node';
-import { shown, specLoader } from '../spec-files.js';
+import { shown, specLoader, warningLines } from '../spec-files.js';
 import type { Io } from '../io.js';
 
 /** A report (HTML, Markdown, JSON, PNG/SVG plots) from existing run folders of one spec. */
@@ -15,9 +15,7 @@ export async function reportCommand(runs: string[], o: { out: string; replace?: 
   const read = await readReproduction(runs.map((r) => resolve(r)));
   // run folders as the user names them, never this machine's absolute paths when inside the working directory
   // the spec's warnings (a loss that does not fit the output, say), as reproduce reports them
-  const checks = checkSpec(read.spec, specLoader().reg, { parameterMismatch: 'warning' }).issues
-    .filter((i) => i.severity === 'warning')
-    .map((i) => `${i.path}: ${i.message}`);
+  const checks = warningLines(checkSpec(read.spec, specLoader().reg, { parameterMismatch: 'warning' }).issues);
   const rep = { ...read, checks, specFile: shown(read.specFile), runs: read.runs.map((r) => ({ ...r, location: r.location && shown(r.location) })) };
   const { files } = await renderReport(rep, resolve(o.out));
   io.out(`${rep.spec.name}: report of ${rep.runs.length} run(s) in ${shown(resolve(o.out))} (${files.length} files; open report.html)`);

@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { buildReproduction, formatIssues, ModelspecError, unmeasuredRow, runExperiment, summarizeRun, type LoadedSpec, type Reproduction, type RunSummary } from '@modelspec/core';
 import { nodeBackend, renderReport, RunRecorder } from '@modelspec/backend-node';
 import { updateReproductionsTable } from '../table-file.js';
-import { expandSpecPaths, loadSpecFile, shown, specLoader } from '../spec-files.js';
+import { expandSpecPaths, loadSpecFile, shown, specLoader, warningLines } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
@@ -144,7 +144,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
         continue;
       }
       if (!runs.length) break;
-      const checks = base.issues.filter((i) => i.severity === 'warning').map((i) => `${i.path}: ${i.message}`);
+      const checks = warningLines(base.issues);
       const rep = buildReproduction(base.spec, shown(path), classNames, runs, (performance.now() - t0) / 1000, conditions(o), new Date(), checks);
       reproductions.push(rep);
       if (!o.json) for (const l of formatReproduction(rep)) io.out(l);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './wasm-training-kernels.js';
+import { buildThroughputModel, type ThroughputModel } from './throughput-models.js';
 
 /**
  * Training throughput on wasm, before and after registerWasmTrainingKernels,
@@ -17,22 +17,8 @@ import { registerWasmTrainingKernels } from './wasm-training-kernels.js';
  */
 const enabled = !!(globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env['MODELSPEC_WASM_BENCH'];
 
-type Kind = 'mlp' | 'cnn';
-
-function build(kind: Kind): tfl.Sequential {
-  const m = tfl.sequential();
-  if (kind === 'mlp') {
-    m.add(tfl.layers.dense({ inputShape: [784], units: 512, activation: 'relu' }));
-    m.add(tfl.layers.dense({ units: 256, activation: 'relu' }));
-  } else {
-    m.add(tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }));
-    m.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-    m.add(tfl.layers.flatten());
-    m.add(tfl.layers.dense({ units: 128, activation: 'relu' }));
-  }
-  m.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
-  return m;
-}
+type Kind = ThroughputModel;
+const build = buildThroughputModel;
 
 async function samplesPerSecond(backend: string, kind: Kind, batch = 32, steps = 20): Promise<number> {
   await tf.setBackend(backend);
