@@ -6,8 +6,20 @@ export { formatIssue, formatIssues, sortIssues, displayPath } from './render.js'
 // Registries and plugin interfaces
 export { Registry, suggest } from './registry/registry.js';
 export type { Plugin } from './registry/registry.js';
-export { builtinRegistries } from './spec/registries.js';
+export { emptyRegistries } from './spec/registries.js';
 export type { Registries } from './spec/registries.js';
+
+// Plugins: the contract, the host, modelspec's own kinds as a plugin
+export { definePlugin, pluginNamespace, pluginPackageName, PLUGIN_API_VERSION, MODELSPEC_VERSION, CONTRIBUTIONS } from './plugin/define.js';
+export type { ModelspecPlugin, PluginContributions, BackendKind, BackendContext, ContributionKey } from './plugin/define.js';
+export { createPluginHost, builtinRegistries } from './plugin/host.js';
+export type { PluginHost, LoadedPlugin, PluginRecord, PluginEntry } from './plugin/host.js';
+export { corePlugin } from './plugin/builtins.js';
+export { KIND_NAME, namespaceOf } from './registry/registry.js';
+
+// Engines: a registry of tfjs engines with declared capabilities
+export { defineEngine, sortEngines } from './engine/engine.js';
+export type { EngineKind, EngineProbe, EngineAdapter, EngineCapabilities, Determinism, EngineDtype } from './engine/engine.js';
 export { builtinLayers } from './layers/index.js';
 export type { LayerKind, LayerName } from './layers/index.js';
 export { defineLayer, ShapeProblem } from './layers/kind.js';

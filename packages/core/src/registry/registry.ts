@@ -7,6 +7,18 @@ export interface Plugin {
   readonly description: string;
 }
 
+/**
+ * A kind's name: a camelCase identifier, namespaced by its plugin when it
+ * comes from one (`acme/swish`, `@scope/swish`, `@scope/x/swish`).
+ */
+export const KIND_NAME = /^(?:(?:@[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)?|[a-z0-9][a-z0-9._-]*)\/)?[a-z][A-Za-z0-9]*$/;
+
+/** The namespace part of a kind's name (`acme` of `acme/swish`), or null for a built-in. */
+export function namespaceOf(type: string): string | null {
+  const i = type.lastIndexOf('/');
+  return i < 0 ? null : type.slice(0, i);
+}
+
 /** The nearest valid name, when it is close enough to be a plausible typo. */
 export function suggest(name: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0 || name.length === 0) return undefined;
@@ -39,8 +51,8 @@ export class Registry<T extends Plugin> {
   ) {
     const map = new Map<string, T>();
     for (const item of items) {
-      if (typeof item.type !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(item.type)) {
-        throw new PluginError(String(item.type), `${kind} type must be a camelCase identifier`);
+      if (typeof item.type !== 'string' || !KIND_NAME.test(item.type)) {
+        throw new PluginError(String(item.type), `${kind} type must be a camelCase identifier, namespaced by its plugin (acme/swish)`);
       }
       if (map.has(item.type)) throw new PluginError(item.type, `a ${kind} named "${item.type}" is already registered`);
       if (typeof item.description !== 'string' || item.description.length === 0) {
@@ -77,6 +89,11 @@ export class Registry<T extends Plugin> {
 
   suggest(type: string): string | undefined {
     return suggest(type, this.names());
+  }
+
+  /** The same extension point with nothing registered (a plugin host fills it). */
+  empty(): Registry<T> {
+    return new Registry(this.kind, [], this.validatePlugin);
   }
 
   /** A new registry with extra plugins (third-party layers, datasets, ...). */

@@ -6,7 +6,7 @@ import { lossRegistry, type LossRegistry } from '../components/losses.js';
 import { metricRegistry, type MetricRegistry } from '../components/metrics.js';
 import { datasetRegistry, type DatasetRegistry } from '../data/datasets/index.js';
 
-/** Every extension point, passed explicitly to the stages that need them. */
+/** Every extension point a spec can name, passed explicitly to the stages that need them. */
 export interface Registries {
   layers: LayerRegistry;
   initializers: InitializerRegistry;
@@ -17,15 +17,15 @@ export interface Registries {
   datasets: DatasetRegistry;
 }
 
-/** The built-in registries; add plugins with `registries.layers.with(myLayer)` and friends. */
-export function builtinRegistries(): Registries {
+/** The extension points with nothing registered, each with its own registration check; the plugin host fills them. */
+export function emptyRegistries(): Registries {
   return {
-    layers: layerRegistry(),
-    initializers: initializerRegistry(),
-    regularizers: regularizerRegistry(),
-    optimizers: optimizerRegistry(),
-    losses: lossRegistry(),
-    metrics: metricRegistry(),
-    datasets: datasetRegistry(),
+    layers: layerRegistry().empty(),
+    initializers: initializerRegistry().empty(),
+    regularizers: regularizerRegistry().empty(),
+    optimizers: optimizerRegistry().empty(),
+    losses: lossRegistry().empty(),
+    metrics: metricRegistry().empty(),
+    datasets: datasetRegistry().empty(),
   };
 }
