@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { issue, type Issue, type SourceLocation } from '../errors.js';
+import { jsonSyntaxError, lineCol } from './json-syntax.js';
 
 /** Limits that keep a hostile spec from hurting the process. A spec is data, never code. */
 export const PARSE_LIMITS = {
@@ -43,9 +44,10 @@ export type ParseResult = { ok: true; source: ParsedSource; issues: Issue[] } | 
  * refused before `yaml` (which recurses and can overflow the stack) sees it.
  * Counts block indentation levels plus leading `- ` markers, and flow brackets
  * where a flow collection can start (not inside quotes, plain scalars or block
- * scalars). Returns the first place the depth passes `limit` (or the deepest
- * place when it never does). Overestimates are fine: the limit is far above
- * real specs.
+ * scalars). Tags (`!!seq`, `!local`, `!<tag:...>`) and anchors (`&a`) are
+ * skipped where a value can start, so that `!!seq [[[` counts like `[[[`.
+ * Returns the first place the depth passes `limit` (or the deepest place when
+ * it never does). Overestimates are fine: the limit is far above real specs.
  */
 export function nestingDepth(text: string, limit = Infinity): { depth: number; line: number; col: number } {
   let max = { depth: 0, line: 1, col: 1 };
@@ -71,7 +73,7 @@ export function nestingDepth(text: string, limit = Infinity): { depth: number; l
       let markers = 0;
       for (let j = 0; body.startsWith('- ', j) || body.startsWith('? ', j) || (body[j] === '-' && j === body.length - 1); j += 2) markers++;
       note(indents.length + markers, li + 1, i + 1);
-      if (/(^|[:\-]\s+)[|>][-+0-9]*\s*(#.*)?$/.test(body)) blockScalar = i;
+      if (/(^|[:\-?]\s+)((![^\s]*|&[^\s]+)\s+)*[|>][-+0-9]*\s*(#.*)?$/.test(body)) blockScalar = i;
     }
     let quote: string | null = null;
     let prev = ''; // the last non-space character outside quotes on this line
@@ -85,6 +87,15 @@ export function nestingDepth(text: string, limit = Infinity): { depth: number; l
       if (c === ' ' || c === '\t') continue;
       if (c === '#' && (j === 0 || line[j - 1] === ' ')) break;
       const canStart = prev === '' || prev === ':' || prev === '-' || prev === '?' || (flow > 0 && (prev === '[' || prev === '{' || prev === ','));
+      if ((c === '!' || c === '&') && canStart) {
+        // A tag or anchor is a node property: what follows it starts the node, so `prev` stays.
+        // Verbatim tags run to `>`; the others end at a blank or a flow indicator.
+        if (line.startsWith('!<', j)) {
+          const end = line.indexOf('>', j);
+          j = end < 0 ? line.length : end;
+        } else while (j + 1 < line.length && !/[\s,[\]{}]/.test(line[j + 1]!)) j++;
+        continue;
+      }
       if ((c === '"' || c === "'") && canStart) quote = c;
       else if ((c === '[' || c === '{') && canStart) {
         flow++;
@@ -96,23 +107,10 @@ export function nestingDepth(text: string, limit = Infinity): { depth: number; l
   return max;
 }
 
-/** The first comma followed (after blanks) by a closing bracket, outside strings. */
-function trailingComma(text: string): { offset: number; closer: string } | null {
-  let inString = false;
-  let comma = -1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-      comma = -1;
-    } else if (c === ',') comma = i;
-    else if ((c === ']' || c === '}') && comma >= 0) return { offset: comma, closer: c };
-    else if (!/\s/.test(c)) comma = -1;
-  }
-  return null;
+/** A RangeError from recursion (V8: "Maximum call stack size exceeded"), thrown or recorded by yaml. */
+function isStackOverflow(e: unknown): boolean {
+  const m = (e as { message?: unknown } | null)?.message;
+  return e instanceof RangeError || (typeof m === 'string' && /call stack|too much recursion/i.test(m));
 }
 
 function splitPath(path: string): string[] {
@@ -141,15 +139,29 @@ export function parseSpecText(text: string, file: string): ParseResult {
     };
   }
 
+  const isJson = /\.json$/i.test(file);
+  if (isJson && text.trim() !== '') {
+    // YAML reads more than JSON allows (trailing commas, comments, single quotes): a .json spec must be JSON,
+    // and its syntax errors are told in JSON's terms, where they are.
+    const bad = jsonSyntaxError(text);
+    if (bad) return { ok: false, issues: [issue('syntax', '', `JSON syntax: ${bad.message}`, { loc: { file, ...lineCol(text, bad.offset) } })] };
+  }
+
+  // The pre-scan keeps nesting far below what overflows the stack; if yaml overflows anyway (a deep
+  // call stack around us), the user gets a located issue, not "Maximum call stack size exceeded".
+  const tooDeep = (loc: SourceLocation): ParseResult => ({ ok: false, issues: [issue('too-deep', '', 'nesting is too deep to read', { loc, hint: 'no valid spec nests this deep' })] });
+  const deepest = { file, line: depth.line, col: depth.col };
   let doc: Document.Parsed;
   try {
     // uniqueKeys is off: yaml's own check is quadratic in the keys of a mapping; the walk below uses a Set.
     doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false, strict: true, merge: false, keepSourceTokens: false });
   } catch (e) {
-    return { ok: false, issues: [issue('parse-failed', '', `could not parse: ${(e as Error).message}`, { loc: { file, line: 1, col: 1 } })] };
+    if (isStackOverflow(e)) return tooDeep(deepest);
+    return { ok: false, issues: [issue('parse-failed', '', `could not parse: ${(e as Error).message.split('\n')[0]!.slice(0, 200)}`, { loc: { file, line: 1, col: 1 } })] };
   }
   const issues: Issue[] = [];
-  const isJson = /\.json$/i.test(file);
+  const overflow = doc.errors.find((err) => isStackOverflow(err));
+  if (overflow) return tooDeep(at(overflow.pos[0]));
   for (const err of doc.errors) {
     let msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     if (/multiple documents/i.test(msg)) msg = 'a spec file holds one YAML document, but a second one starts here (---)';
@@ -157,19 +169,6 @@ export function parseSpecText(text: string, file: string): ParseResult {
     if (issues.length >= 20) break;
   }
   if (issues.length) return { ok: false, issues };
-  if (isJson) {
-    // YAML reads more than JSON allows (trailing commas, comments, single quotes): a .json spec must be JSON.
-    try {
-      JSON.parse(text);
-    } catch (e) {
-      const trailing = trailingComma(text);
-      const m = /position (\d+)/.exec((e as Error).message);
-      const offset = trailing?.offset ?? (m ? Number(m[1]) : 0);
-      const what = trailing ? `a comma before "${trailing.closer}" (JSON allows no trailing comma)` : (e as Error).message.split('\n')[0]!.replace(/, ".*$/s, '').replace(/ in JSON at position \d+.*$/, '');
-      issues.push(issue('syntax', '', `JSON syntax: ${what}`, { loc: at(offset) }));
-      return { ok: false, issues };
-    }
-  }
 
   // One pass over the tree (an explicit stack: depth is bounded above, but no recursion is needed):
   // keys that could reach Object.prototype if any consumer merged the data naively, duplicate keys,
@@ -206,6 +205,7 @@ export function parseSpecText(text: string, file: string): ParseResult {
   try {
     data = doc.toJS({ maxAliasCount: PARSE_LIMITS.maxAliases });
   } catch (e) {
+    if (isStackOverflow(e)) return tooDeep(deepest);
     const m = (e as Error).message;
     const code = /alias/i.test(m) ? 'alias-limit' : 'parse-failed';
     const loc = (code === 'alias-limit' && firstAlias) || { file, line: 1, col: 1 };
