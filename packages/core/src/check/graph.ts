@@ -112,8 +112,19 @@ export function modelGraph(spec: ResolvedModelSpec, layers: LayerRegistry): { gr
     return { graph: { nodes: order, inputs: [], outputs }, issues };
   }
   const used = new Set([...nodes.flatMap((n) => n.inputs), ...outputs]);
+  // Training feeds one image per example to one model input: a second input node, used or not, cannot be fed.
+  const inputNodes = nodes.filter((n) => layers.get(n.type)?.arity === 0);
+  const first = inputNodes.find((n) => used.has(n.name)) ?? inputNodes[0];
+  const extra = inputNodes.filter((n) => n !== first);
+  for (const n of extra) {
+    issues.push(
+      used.has(n.name)
+        ? issue('inputs', n.path, `"${n.name}" is a second input node (besides "${first!.name}"); a model has one input, fed the dataset's images`, { hint: `take every branch from "${first!.name}"` })
+        : issue('inputs', n.path, `input node "${n.name}" feeds nothing; a model has one input, fed the dataset's images`, { hint: `remove "${n.name}"` }),
+    );
+  }
   for (const n of nodes) {
-    if (!used.has(n.name)) issues.push({ ...issue('unused-node', n.path, `node "${n.name}" feeds nothing and is not an output`), severity: 'warning' });
+    if (!used.has(n.name) && !extra.includes(n)) issues.push({ ...issue('unused-node', n.path, `node "${n.name}" feeds nothing and is not an output`), severity: 'warning' });
   }
   return { graph: { nodes: order, inputs: order.filter((n) => layers.get(n.type)?.arity === 0).map((n) => n.name), outputs }, issues };
 }
