@@ -4,6 +4,8 @@ import { suggest } from '../registry/registry.js';
 import type { Registries } from './registries.js';
 import { buildSpecSchema, type ResolvedModelSpec } from './schema.js';
 import type { ParsedSource } from './parse.js';
+import { applyOverrides } from './overrides.js';
+import { checkSearch, type FieldCheck } from '../check/search.js';
 
 type AnySchema = Record<string, unknown>;
 
@@ -178,12 +180,28 @@ export function createValidator(reg: Registries): Validator {
   const schema = buildSpecSchema(reg);
   const ajv = new Ajv2020({ allErrors: true, discriminator: true, useDefaults: true, strict: true, strictTypes: false, verbose: true });
   const run: ValidateFunction = ajv.compile(schema);
+
+  /** The validator's first complaint about `spec` with `path` set to `value` (for search values). */
+  const fieldCheck =
+    (spec: Record<string, unknown>): FieldCheck =>
+    (path, value) => {
+      const over = applyOverrides(spec, { [path]: value });
+      if (over.issues.length) return over.issues[0]!.message;
+      if (run(over.data)) return undefined;
+      const found = mergeTypos(fold(run.errors ?? []).map(toIssue).filter((i): i is Issue => i !== undefined));
+      const first = found.find((i) => i.path === path) ?? found[0];
+      if (!first) return 'the spec would not be valid';
+      return first.path === path ? first.message : `${first.path}: ${first.message}`;
+    };
+
   return {
     schema,
     validate(data, source) {
       const copy = structuredClone(data);
       if (run(copy)) {
         const { $schema: _ignored, ...rest } = copy as Record<string, unknown>;
+        const searchIssues = checkSearch(rest as unknown as ResolvedModelSpec, fieldCheck(rest));
+        if (searchIssues.length) return { ok: false, issues: searchIssues.map((i) => ({ ...i, ...locOf(source, i.path) })) };
         return { ok: true, spec: deepFreeze(rest) as unknown as ResolvedModelSpec, issues: [] };
       }
       const all = mergeTypos(
@@ -210,6 +228,11 @@ export function createValidator(reg: Registries): Validator {
     },
   };
 }
+
+const locOf = (source: ParsedSource | undefined, path: string) => {
+  const loc = source?.locate(path);
+  return loc ? { loc } : {};
+};
 
 function dedupe(issues: Issue[]): Issue[] {
   const seen = new Set<string>();

@@ -69,6 +69,12 @@ const generated: Record<string, () => string> = {
   'deep-flow-mapping.yaml': () => `specVersion: 1\nname: deep\nreference: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}\n`,
   // 5,000 nested JSON arrays.
   'deep-nesting.json': () => `{"specVersion": 1, "name": "deep", "model": ${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  // A tag before each flow collection (10 KB) once hid the nesting from the pre-scan: yaml overflowed the stack.
+  'deep-tagged-flow.yaml': () => `specVersion: 1\nname: deep\nreference: !!map {"a": !!seq ${'['.repeat(5000)}${']'.repeat(5000)}}\n`,
+  'deep-local-tags.yaml': () => `specVersion: 1\nname: deep\nreference: ${'!local ['.repeat(3000)}1${']'.repeat(3000)}\n`,
+  'deep-verbatim-tags.yaml': () => `specVersion: 1\nname: deep\nreference: ${'!<tag:yaml.org,2002:seq> ['.repeat(3000)}1${']'.repeat(3000)}\n`,
+  'deep-anchors.yaml': () => `specVersion: 1\nname: deep\nreference: ${'&a {k: '.repeat(3000)}1${'}'.repeat(3000)}\n`,
+  'deep-tags-in-flow.yaml': () => `specVersion: 1\nname: deep\nreference: [${'1, !!seq ['.repeat(3000)}1${']'.repeat(3000)}]\n`,
 };
 
 describe('every bad spec in test/bad-specs', () => {
@@ -115,6 +121,11 @@ describe('hostile specs return issues instead of throwing', () => {
     ['deep-block-mapping.yaml', 'too-deep'],
     ['deep-flow-mapping.yaml', 'too-deep'],
     ['deep-nesting.json', 'too-deep'],
+    ['deep-tagged-flow.yaml', 'too-deep'],
+    ['deep-local-tags.yaml', 'too-deep'],
+    ['deep-verbatim-tags.yaml', 'too-deep'],
+    ['deep-anchors.yaml', 'too-deep'],
+    ['deep-tags-in-flow.yaml', 'too-deep'],
     ['oversized.yaml', 'too-large'],
     ['proto-key.yaml', 'forbidden-key'],
     ['constructor-key.yaml', 'forbidden-key'],
@@ -140,6 +151,15 @@ describe('hostile specs return issues instead of throwing', () => {
     expect(formatIssues(load('deep-block-mapping.yaml', generated['deep-block-mapping.yaml']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-block-mapping.yaml:67:65 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
     expect(formatIssues(load('deep-flow-mapping.yaml', generated['deep-flow-mapping.yaml']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-flow-mapping.yaml:3:264 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
     expect(formatIssues(load('deep-nesting.json', generated['deep-nesting.json']!()).result.issues)).toMatchInlineSnapshot(`"bad-specs/deep-nesting.json:1:107 error nesting is deeper than 64 levels (no valid spec nests this deep)"`);
+  });
+
+  it('tags and anchors before flow collections do not hide the nesting, on the first parse or any later one', () => {
+    const text = generated['deep-tagged-flow.yaml']!();
+    expect(Buffer.byteLength(text)).toBeLessThan(11_000);
+    for (let i = 0; i < 3; i++) {
+      const { result } = load('deep-tagged-flow.yaml', text);
+      expect(formatIssues(result.issues)).toBe('bad-specs/deep-tagged-flow.yaml:3:92 error nesting is deeper than 64 levels (no valid spec nests this deep)');
+    }
   });
 
   it('a __proto__ key does not pollute Object.prototype', () => {
@@ -232,6 +252,61 @@ describe('once-broken cases (a crash or an accepted bad file, fixed in core)', (
   it('graph-node-without-inputs.yaml: says flatten takes one input', () => {
     const { result } = load('graph-node-without-inputs.yaml');
     expect(errorsOf(result).map((e) => [e.code, e.path])).toEqual([['arity', 'model.nodes.1.inputs']]);
+  });
+
+  it('flatten-rank-1.yaml: flatten on an already flat input is refused (tfjs would reject it at compile)', () => {
+    const { result } = load('flatten-rank-1.yaml');
+    expect(errorsOf(result).map((e) => [e.code, e.path, e.loc?.line])).toEqual([['shape', 'model.layers.1', positionOf('flatten-rank-1.yaml', 'type: flatten').line]]);
+  });
+
+  it('graph-unused-input.yaml and graph-two-inputs.yaml: a model takes exactly one input', () => {
+    expect(errorsOf(load('graph-unused-input.yaml').result).map((e) => [e.code, e.path, e.loc?.line])).toEqual([['inputs', 'model.nodes.1', positionOf('graph-unused-input.yaml', 'name: extra').line]]);
+    expect(errorsOf(load('graph-two-inputs.yaml').result).map((e) => [e.code, e.path, e.loc?.line])).toEqual([['inputs', 'model.nodes.1', positionOf('graph-two-inputs.yaml', 'name: right').line]]);
+  });
+
+  it.each([
+    ['json-single-quotes.json', "'integer'"],
+    ['json-comment.json', '// flatten'],
+    ['json-unquoted-value.json', 'softmax }'],
+    ['json-yaml-infinity.json', '.inf'],
+    ['json-syntax-error.json', '"preprocess"'],
+    ['trailing-comma.json', ',\n    ]'],
+  ])('%s: the JSON syntax error is located where it is, not at 1:1', (name, needle) => {
+    const errors = errorsOf(load(name).result);
+    expect(errors.map((e) => e.code)).toEqual(['syntax']);
+    const text = read(name);
+    const at = text.indexOf(needle);
+    const line = text.slice(0, at).split('\n').length;
+    const col = at - text.lastIndexOf('\n', at - 1);
+    expect({ line: errors[0]!.loc!.line, col: errors[0]!.loc!.col }).toEqual({ line, col });
+    // The message is about JSON, and does not quote a slab of the file.
+    expect(errors[0]!.message).toMatch(/^JSON syntax: /);
+    expect(errors[0]!.message.length).toBeLessThan(120);
+  });
+
+  it('json-unclosed.json: a file that ends inside the value is located at its end', () => {
+    const errors = errorsOf(load('json-unclosed.json').result);
+    const lines = read('json-unclosed.json').split('\n');
+    expect(errors.map((e) => [e.code, e.loc?.line])).toEqual([['syntax', lines.length]]);
+    expect(errors[0]!.message).toContain('ends');
+  });
+
+  it.each([
+    ['search-log-uniform-negative.yaml', 'search-bounds', 'search.parameters.0.distribution.low', 'low: -1'],
+    ['search-low-above-high.yaml', 'search-bounds', 'search.parameters.0.distribution.low', 'low: 0.1'],
+    ['search-int-uniform-fraction.yaml', 'search-bounds', 'search.parameters.0.distribution.low', 'low: 8.5'],
+    ['search-proto-path.yaml', 'search-path', 'search.parameters.0.path', '__proto__.polluted'],
+    ['search-unknown-path.yaml', 'search-path', 'search.parameters.0.path', 'model.layers.2.unit'],
+    ['search-index-past-end.yaml', 'search-path', 'search.parameters.0.path', 'model.layers.7.units'],
+    ['search-path-to-mapping.yaml', 'search-path', 'search.parameters.0.path', 'training.optimizer,'],
+    ['search-neither-values-nor-distribution.yaml', 'search-values', 'search.parameters.0', 'path: model.layers.2.units'],
+    ['search-value-invalid.yaml', 'search-values', 'search.parameters.0.values.1', 'values: [32, 0]'],
+    ['search-uniform-on-integer.yaml', 'search-values', 'search.parameters.0.distribution.type', 'type: uniform'],
+  ])('%s: an impossible search is refused when the spec is checked, at the parameter', (name, code, path, needle) => {
+    const errors = errorsOf(load(name).result);
+    expect(errors.map((e) => [e.code, e.path])).toEqual([[code, path]]);
+    const at = positionOf(name, needle);
+    expect(errors[0]!.loc!.line).toBe(at.line);
   });
 
   it('trailing-comma.json: a .json spec that is not JSON is refused', () => {
@@ -343,7 +418,7 @@ describe('pinned output of every fixture', () => {
   });
 
   it('json-syntax-error.json', () => {
-    expect(render('json-syntax-error.json')).toMatchInlineSnapshot(`"bad-specs/json-syntax-error.json:6:5 error JSON syntax: Missing , between flow map items"`);
+    expect(render('json-syntax-error.json')).toMatchInlineSnapshot(`"bad-specs/json-syntax-error.json:6:5 error JSON syntax: a comma is missing before this string (or a "}" after the one before)"`);
   });
 
   it('kernel-larger-than-input.yaml', () => {
@@ -559,5 +634,77 @@ describe('pinned output of every fixture', () => {
 
   it('zero-filters.yaml', () => {
     expect(render('zero-filters.yaml')).toMatchInlineSnapshot(`"bad-specs/zero-filters.yaml:11:32 error model.layers[1].filters: must be >= 1, got 0"`);
+  });
+
+  it('flatten-rank-1.yaml', () => {
+    expect(render('flatten-rank-1.yaml')).toMatchInlineSnapshot(`"bad-specs/flatten-rank-1.yaml:11:7 error model.layers[1]: flatten #2: its input (784) is already flat (remove this flatten layer)"`);
+  });
+
+  it('graph-unused-input.yaml', () => {
+    expect(render('graph-unused-input.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-unused-input.yaml:11:7 error model.nodes[1]: input node "extra" feeds nothing; a model has one input, fed the dataset's images (remove "extra")"`);
+  });
+
+  it('graph-two-inputs.yaml', () => {
+    expect(render('graph-two-inputs.yaml')).toMatchInlineSnapshot(`"bad-specs/graph-two-inputs.yaml:11:7 error model.nodes[1]: "right" is a second input node (besides "left"); a model has one input, fed the dataset's images (take every branch from "left")"`);
+  });
+
+  it('json-single-quotes.json', () => {
+    expect(render('json-single-quotes.json')).toMatchInlineSnapshot(`"bad-specs/json-single-quotes.json:6:48 error JSON syntax: strings and keys take double quotes ("), not single quotes"`);
+  });
+
+  it('json-comment.json', () => {
+    expect(render('json-comment.json')).toMatchInlineSnapshot(`"bad-specs/json-comment.json:12:30 error JSON syntax: JSON has no comments"`);
+  });
+
+  it('json-unquoted-value.json', () => {
+    expect(render('json-unquoted-value.json')).toMatchInlineSnapshot(`"bad-specs/json-unquoted-value.json:13:53 error JSON syntax: expected a value, got unquoted text "softmax" (JSON strings take double quotes)"`);
+  });
+
+  it('json-unclosed.json', () => {
+    expect(render('json-unclosed.json')).toMatchInlineSnapshot(`"bad-specs/json-unclosed.json:18:1 error JSON syntax: the file ends inside a mapping: a closing "}" is missing"`);
+  });
+
+  it('json-yaml-infinity.json', () => {
+    expect(render('json-yaml-infinity.json')).toMatchInlineSnapshot(`"bad-specs/json-yaml-infinity.json:6:33 error JSON syntax: ".inf" is not a JSON number (JSON numbers are plain decimals, e.g. 255 or 0.5)"`);
+  });
+
+  it('search-log-uniform-negative.yaml', () => {
+    expect(render('search-log-uniform-negative.yaml')).toMatchInlineSnapshot(`"bad-specs/search-log-uniform-negative.yaml:19:87 error search.parameters[0].distribution.low: logUniform samples the logarithm, so it needs 0 < low < high; got low -1"`);
+  });
+
+  it('search-low-above-high.yaml', () => {
+    expect(render('search-low-above-high.yaml')).toMatchInlineSnapshot(`"bad-specs/search-low-above-high.yaml:19:84 error search.parameters[0].distribution.low: uniform needs low < high; got low 0.1 and high 0.001"`);
+  });
+
+  it('search-int-uniform-fraction.yaml', () => {
+    expect(render('search-int-uniform-fraction.yaml')).toMatchInlineSnapshot(`"bad-specs/search-int-uniform-fraction.yaml:19:76 error search.parameters[0].distribution.low: intUniform draws integers between integer bounds; got low 8.5"`);
+  });
+
+  it('search-proto-path.yaml', () => {
+    expect(render('search-proto-path.yaml')).toMatchInlineSnapshot(`"bad-specs/search-proto-path.yaml:19:15 error search.parameters[0].path: "__proto__.polluted" is not a spec field: no field is named "__proto__""`);
+  });
+
+  it('search-unknown-path.yaml', () => {
+    expect(render('search-unknown-path.yaml')).toMatchInlineSnapshot(`"bad-specs/search-unknown-path.yaml:19:15 error search.parameters[0].path: "model.layers.2.unit" is not in this spec: model.layers.2 has no field "unit" (did you mean model.layers.2.units?)"`);
+  });
+
+  it('search-index-past-end.yaml', () => {
+    expect(render('search-index-past-end.yaml')).toMatchInlineSnapshot(`"bad-specs/search-index-past-end.yaml:19:15 error search.parameters[0].path: "model.layers.7.units" is not in this spec: model.layers is a list of 4 items (indices 0 to 3): there is no item 7"`);
+  });
+
+  it('search-neither-values-nor-distribution.yaml', () => {
+    expect(render('search-neither-values-nor-distribution.yaml')).toMatchInlineSnapshot(`"bad-specs/search-neither-values-nor-distribution.yaml:19:7 error search.parameters[0]: a search parameter needs values (a list) or a distribution"`);
+  });
+
+  it('search-path-to-mapping.yaml', () => {
+    expect(render('search-path-to-mapping.yaml')).toMatchInlineSnapshot(`"bad-specs/search-path-to-mapping.yaml:19:15 error search.parameters[0].path: "training.optimizer" is a mapping; a search varies one value (e.g. training.optimizer.learningRate)"`);
+  });
+
+  it('search-value-invalid.yaml', () => {
+    expect(render('search-value-invalid.yaml')).toMatchInlineSnapshot(`"bad-specs/search-value-invalid.yaml:19:50 error search.parameters[0].values[1]: model.layers.2.units cannot be 0: must be >= 1, got 0"`);
+  });
+
+  it('search-uniform-on-integer.yaml', () => {
+    expect(render('search-uniform-on-integer.yaml')).toMatchInlineSnapshot(`"bad-specs/search-uniform-on-integer.yaml:19:59 error search.parameters[0].distribution.type: uniform draws fractions such as 51.65, which model.layers.2.units cannot be: expected integer, got number 51.65070725258456 (use intUniform for an integer field, or values for a list of choices)"`);
   });
 });
