@@ -1,12 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { ModelspecError, type Backend, type DataSource, type EngineStatus } from '@modelspec/core';
-import { engineStatuses, nodeEngines, type Engine } from './engines/index.js';
+import { engineChooser, type Backend, type DataSource, type EngineKind } from '@modelspec/core';
+import { nodeEngines } from './engines/index.js';
 import { NodeDataSource } from './data/node-source.js';
 import { loadModelDir, saveModelDir } from './model-io.js';
 
 export interface NodeBackendOptions {
-  /** Engines best first; defaults to tensorflow > native > wasm > cpu. */
-  engines?: readonly Engine[];
+  /** The engines to choose from (the plugin host's, plugins included); defaults to Node's built-in ones. */
+  engines?: readonly EngineKind[];
   /** Where dataset bytes come from; defaults to the file system search of `NodeDataSource`. */
   data?: DataSource;
   /** Directory of the spec file: relative dataset paths are resolved from here. */
@@ -15,29 +14,11 @@ export interface NodeBackendOptions {
 
 /** The Node.js backend: engine choice, dataset files, models on disk. */
 export function nodeBackend(opts: NodeBackendOptions = {}): Backend {
-  const engines = opts.engines ?? nodeEngines;
-  const data = opts.data ?? new NodeDataSource({ specDir: opts.specDir });
+  const chooser = engineChooser(opts.engines ?? nodeEngines);
   return {
     name: 'node',
-    engines: () => engineStatuses(engines),
-    async prepare({ engine } = {}) {
-      const statuses = await engineStatuses(engines);
-      let chosen: EngineStatus | undefined;
-      if (engine) {
-        chosen = statuses.find((s) => s.name === engine);
-        if (!chosen) {
-          throw new ModelspecError('unknown-engine', `unknown engine "${engine}"; this backend has ${statuses.map((s) => s.name).join(', ')}`);
-        }
-        if (!chosen.available) throw new ModelspecError('engine-unavailable', `engine ${engine} is not available: ${chosen.reason}`, chosen.fix);
-      } else {
-        chosen = statuses.find((s) => s.available);
-        if (!chosen) throw new ModelspecError('no-engine', 'no tfjs engine is available');
-      }
-      await engines.find((e) => e.name === chosen!.name)!.activate();
-      await tf.ready();
-      return chosen;
-    },
-    data,
+    ...chooser,
+    data: opts.data ?? new NodeDataSource({ specDir: opts.specDir }),
     saveModel: saveModelDir,
     loadModel: loadModelDir,
   };

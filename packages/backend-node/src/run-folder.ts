@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from './fs-atomic.js';
 
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+export type { RunStatus } from '@modelspec/core';
 
 function stamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');

@@ -1,18 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { formatClassificationReport, type EngineStatus, type EpochRecord, type ExperimentResult, type ModelMetadata, type ResolvedModelSpec } from '@modelspec/core';
-import { RunFolder, type RunStatus } from './run-folder.js';
+import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
+import { formatClassificationReport, statusOf, type EpochRecord, type ExperimentResult, type ModelMetadata, type RunJob, type RunRecord, type RunStart, type RunStatus, type TrainState } from '@modelspec/core';
+import { RunFolder } from './run-folder.js';
 import { saveModelDir } from './model-io.js';
-
-export interface RunInfo {
-  spec: ResolvedModelSpec;
-  specFile: string;
-  engine: EngineStatus;
-  counts: { train: number; validation: number; test: number };
-  files: Record<string, { location: string; sha256: string }>;
-  overrides: Record<string, unknown>;
-  modelspecVersion: string;
-}
+import { writeCheckpoint } from './checkpoint.js';
 
 const HISTORY_COLUMNS = (r: EpochRecord) => [
   'epoch',
@@ -22,36 +13,52 @@ const HISTORY_COLUMNS = (r: EpochRecord) => [
 ];
 
 /**
- * Writes a run's records as it goes: the folder exists from the first epoch
- * (never earlier, so a run that fails on bad data leaves nothing), every file
- * is written atomically, and `run.json` always says where the run stands.
+ * Writes a run's records into its folder as it goes: the folder exists from
+ * the first epoch (never earlier, so a run that fails on bad data leaves
+ * nothing), every file is written atomically, and `run.json` always says
+ * where the run stands and which process runs it.
  */
-export class RunRecorder {
+export class RunRecorder implements RunRecord {
   private history: EpochRecord[] = [];
   private started = new Date();
 
   private constructor(
     readonly folder: RunFolder,
-    private readonly info: RunInfo,
+    private readonly job: RunJob,
+    private readonly start: RunStart,
   ) {}
 
-  static async start(root: string, info: RunInfo): Promise<RunRecorder> {
-    const folder = await RunFolder.create(root, info.spec.name, info.spec.seed);
-    const r = new RunRecorder(folder, info);
-    await folder.writeJson('spec.resolved.json', info.spec);
+  /** A new run folder under `root` for this job (never an existing one). */
+  static async begin(root: string, job: RunJob, start: RunStart): Promise<RunRecorder> {
+    const folder = await RunFolder.create(root, job.spec.name, job.spec.seed);
+    const r = new RunRecorder(folder, job, start);
+    await folder.writeJson('job.json', job);
+    await folder.writeJson('spec.resolved.json', job.spec);
     await folder.writeJson('environment.json', {
-      modelspec: info.modelspecVersion,
+      modelspec: start.modelspecVersion,
       node: process.version,
       tfjs: tf.version_core,
-      engine: info.engine,
+      engine: start.engine,
       tfjsBackend: tf.getBackend(),
+      plugins: start.plugins,
       os: { platform: platform(), release: release(), arch: arch(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryBytes: totalmem() },
-      seed: info.spec.seed,
-      dataset: { type: (info.spec.data.dataset as { type: string }).type, files: info.files, counts: info.counts },
-      specFile: info.specFile,
-      overrides: info.overrides,
+      seed: job.spec.seed,
+      dataset: { type: (job.spec.data.dataset as { type: string }).type, files: start.files, counts: start.counts },
+      specFile: job.specFile,
+      overrides: job.overrides,
     });
+    for (const [name, value] of Object.entries(job.attachments ?? {})) await folder.writeJson(name, value);
     await r.status('running');
+    return r;
+  }
+
+  /** Goes on writing an existing run's folder (a resumed run), with its history so far. */
+  static async reopen(path: string, job: RunJob, start: RunStart, history: EpochRecord[]): Promise<RunRecorder> {
+    const r = new RunRecorder(RunFolder.open(path), job, start);
+    r.history = history.map((h) => ({ ...h }));
+    const prev = await r.folder.readJson<{ started?: string }>('run.json').catch(() => ({}) as { started?: string });
+    if (prev.started) r.started = new Date(prev.started);
+    await r.status('running', { resumedAt: new Date().toISOString(), resumedFromEpoch: history.length });
     return r;
   }
 
@@ -59,12 +66,20 @@ export class RunRecorder {
     return this.folder.path;
   }
 
+  get location(): string {
+    return this.folder.path;
+  }
+
   async status(status: RunStatus, extra: Record<string, unknown> = {}): Promise<void> {
     await this.folder.writeJson('run.json', {
       status,
-      name: this.info.spec.name,
-      seed: this.info.spec.seed,
-      engine: this.info.engine.name,
+      job: this.job.id,
+      name: this.job.spec.name,
+      seed: this.job.spec.seed,
+      engine: this.start.engine.name,
+      plugins: this.start.plugins,
+      pid: process.pid,
+      host: hostname(),
       started: this.started.toISOString(),
       updated: new Date().toISOString(),
       epochsCompleted: this.history.length,
@@ -74,15 +89,23 @@ export class RunRecorder {
 
   async epoch(r: EpochRecord): Promise<void> {
     this.history.push(r);
-    await this.folder.appendLine('history.jsonl', JSON.stringify(r));
-    const cols = HISTORY_COLUMNS(this.history[0]!);
-    const rows = this.history.map((h) => [h.epoch, ...Object.values(h.train), ...(h.val ? Object.values(h.val) : []), h.seconds.toFixed(3)].join(','));
-    await this.folder.writeText('history.csv', [cols.join(','), ...rows].join('\n') + '\n');
+    await this.writeHistory();
     await this.status('running');
   }
 
+  private async writeHistory(): Promise<void> {
+    await this.folder.writeText('history.jsonl', this.history.map((h) => JSON.stringify(h)).join('\n') + '\n');
+    const cols = HISTORY_COLUMNS(this.history[0]!);
+    const rows = this.history.map((h) => [h.epoch, ...Object.values(h.train), ...(h.val ? Object.values(h.val) : []), h.seconds.toFixed(3)].join(','));
+    await this.folder.writeText('history.csv', [cols.join(','), ...rows].join('\n') + '\n');
+  }
+
+  async checkpoint(state: TrainState): Promise<void> {
+    await writeCheckpoint(this.folder.path, state);
+  }
+
   async finish(result: ExperimentResult, metadata: ModelMetadata | null): Promise<void> {
-    const interrupted = result.stopReason === 'interrupted';
+    const status = statusOf(result.stopReason);
     const last = result.history[result.history.length - 1];
     if (result.test) {
       await this.folder.writeJson('confusion.json', { classNames: result.classNames, rows: 'true class', columns: 'predicted class', matrix: result.test.confusion });
@@ -93,6 +116,7 @@ export class RunRecorder {
       name: result.spec.name,
       seed: result.spec.seed,
       engine: result.engine.name,
+      plugins: this.start.plugins,
       stopReason: result.stopReason,
       epochs: result.history.length,
       weightsFromEpoch: result.weightsFromEpoch,
@@ -113,8 +137,9 @@ export class RunRecorder {
       seconds: result.seconds,
       counts: result.data.counts,
     });
-    if (metadata && result.history.length > 0) await saveModelDir(result.model, this.folder.file('model'), metadata);
-    await this.status(interrupted ? 'interrupted' : 'completed', { stopReason: result.stopReason, weightsSha256: result.weightsSha256, finished: new Date().toISOString() });
+    // a model only from trained weights (a run that diverged in its first epoch has none)
+    if (metadata && result.weightsFromEpoch > 0) await saveModelDir(result.model, this.folder.file('model'), metadata);
+    await this.status(status, { stopReason: result.stopReason, weightsSha256: result.weightsSha256, finished: new Date().toISOString() });
   }
 
   async fail(error: unknown): Promise<void> {

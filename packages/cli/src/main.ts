@@ -12,6 +12,8 @@ import { reproduceCommand } from './commands/reproduce.js';
 import { searchCommand } from './commands/search.js';
 import { reportCommand } from './commands/report.js';
 import { collectSet } from './overrides.js';
+import { compose } from './compose.js';
+import { pluginsCommand } from './commands/plugins.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -38,6 +40,8 @@ const seedList = (v: string) => {
   return seeds;
 };
 
+const collectList = (v: string, prev: string[] = []) => [...prev, v];
+
 export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   const program = new Command('modelspec')
     .description('A machine-learning experiment as a file: validate, train, evaluate and reproduce specs.')
@@ -45,7 +49,11 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .showHelpAfterError()
     .addHelpText('after', EXAMPLES)
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .exitOverride();
+    .exitOverride()
+    .option('--plugin <name|path>', 'load a plugin (repeatable): a name resolved like ESLint plugins (acme → modelspec-plugin-acme) or a path; modelspec.config.json can list them too', collectList)
+    .hook('preAction', async () => {
+      await compose({ plugins: program.opts<{ plugin?: string[] }>().plugin ?? [] });
+    });
 
   const run = (f: () => Promise<number>) => async () => setCode(await f());
 
@@ -147,6 +155,12 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--engine <name>', 'tfjs engine')
     .option('--json', 'machine-readable output')
     .action((loc: string, input: string, o) => run(() => predictCommand(loc, input, o, io))());
+
+  program
+    .command('plugins')
+    .description('The plugins loaded (built-ins, modelspec.config.json, --plugin): versions, where each came from, and the kinds and engines it adds.')
+    .option('--json', 'machine-readable output')
+    .action((o) => run(() => pluginsCommand(o, io))());
 
   program
     .command('doctor')

@@ -1,19 +1,14 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { builtinRegistries, createSpecLoader, issue, type Issue, type LoadResult, type Registries, type SpecLoader } from '@modelspec/core';
+import { composed } from './compose.js';
+import { issue, type Issue, type LoadResult, type Registries, type SpecLoader } from '@modelspec/core';
 import { ModelspecError, PARSE_LIMITS } from '@modelspec/core';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, sep } from 'node:path';
 
-let cached: { reg: Registries; loader: SpecLoader } | undefined;
-
-/** One registry set and one compiled validator per process. */
-export function specLoader() {
-  if (!cached) {
-    const reg = builtinRegistries();
-    cached = { reg, loader: createSpecLoader(reg) };
-  }
-  return cached;
+/** The registries and compiled validator of this process (built-ins plus the plugins the user opted into). */
+export function specLoader(): { reg: Registries; loader: SpecLoader } {
+  return composed();
 }
 
 /** The path as the user should read it: relative to the working directory when inside it. */

@@ -19,11 +19,12 @@ export { KIND_NAME, namespaceOf } from './registry/registry.js';
 
 // Engines: a registry of tfjs engines with declared capabilities
 export { defineEngine, sortEngines } from './engine/engine.js';
+export { engineChooser, engineStatus } from './engine/select.js';
 export type { EngineKind, EngineProbe, EngineAdapter, EngineCapabilities, Determinism, EngineDtype } from './engine/engine.js';
 export { builtinLayers } from './layers/index.js';
 export type { LayerKind, LayerName } from './layers/index.js';
 export { defineLayer, ShapeProblem } from './layers/kind.js';
-export type { Shape, Inferred, BuildContext } from './layers/kind.js';
+export type { Shape, Inferred, BuildContext, LayerClass } from './layers/kind.js';
 export { registerCustomLayers, SeededDropout } from './layers/seeded-dropout.js';
 export { DROPOUT_MASK_KERNEL, dropoutMask, dropoutMaskValues } from './layers/dropout-mask.js';
 export { builtinActivations } from './components/activations.js';
@@ -43,6 +44,9 @@ export { parseSpecText, nestingDepth, PARSE_LIMITS } from './spec/parse.js';
 export type { ParsedSource } from './spec/parse.js';
 export { upgradeSpec } from './spec/upgrade.js';
 export { buildSpecSchema } from './spec/schema.js';
+export { formatSpec, FORMAT_LINE_WIDTH } from './spec/format.js';
+export type { FormatResult } from './spec/format.js';
+export { exampleBody } from './spec/editor.js';
 export type { ModelSpec, ResolvedModelSpec } from './spec/schema.js';
 export { SPEC_VERSION } from './spec/sections.js';
 export { createValidator } from './spec/validate.js';
@@ -107,3 +111,9 @@ export { registerWasmTrainingKernels, WASM_ADDED_KERNELS, WASM_REPLACED_KERNELS,
 export { buildThroughputModel } from './engines-wasm/throughput-models.js';
 export type { ThroughputModel } from './engines-wasm/throughput-models.js';
 export type { WasmTrainingTf, WasmTrainingOptions, WasmTrainingRegistration } from './engines-wasm/wasm-training-kernels.js';
+
+// The run layer: jobs and events as data, a runner, stores, reproduce and search over jobs
+export * from './run/index.js';
+export { captureTrainState, restoreTrainState, encodeTrainState, decodeTrainState, captureWeights, restoreWeights } from './training/state.js';
+export type { TrainState, TensorData, EarlyStoppingState } from './training/state.js';
+export { buildOptimizer } from './training/experiment.js';

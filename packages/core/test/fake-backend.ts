@@ -47,6 +47,7 @@ export function testBackend(files: Record<string, Uint8Array>): Backend {
       await tf.setBackend('cpu');
       return status;
     },
+    engine: () => undefined,
     data: memorySource(files),
     saveModel: async () => {
       throw new Error('not in this test');

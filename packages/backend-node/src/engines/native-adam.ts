@@ -1,10 +1,12 @@
 /**
- * Fused Adam for the native backend: one pass over (variable, m, v, grad)
- * instead of ~14 tfjs kernels per variable. tf.AdamOptimizer.applyGradients
- * is wrapped once; the fused path runs only while the current backend is
- * 'native' and every variable/gradient is float32, and mirrors tfjs's
+ * Fused Adam for the native engine: one pass over (variable, m, v, grad)
+ * instead of ~14 tfjs kernels per variable. The engine offers it through the
+ * engine contract's optimizer hook, as a subclass of tfjs's AdamOptimizer
+ * (no global patching): the fused path runs only while the current backend
+ * is 'native' and every variable/gradient is float32, and mirrors tfjs's
  * AdamOptimizer exactly (same float32 operations in the same order, same
- * slot variables, iteration counter and accBeta updates).
+ * slot variables, iteration counter and accBeta updates); otherwise the
+ * parent class's update runs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedTensorMap, Tensor, Variable } from '@tensorflow/tfjs-core';
@@ -24,24 +26,30 @@ interface AdamInternals {
 }
 type Grads = { name: string; tensor: Tensor }[] | NamedTensorMap;
 
-const PATCHED = Symbol.for('modelspec.native.fusedAdam');
 /** How often the fused path ran (tests). */
 export const fusedAdamStats = { calls: 0, inPlace: 0 };
 const fr = Math.fround;
 
-export function installFusedAdam(n: LoadedAddon, backendName: string): void {
-  const proto = tf.AdamOptimizer.prototype as unknown as Record<PropertyKey, unknown>;
-  if (proto[PATCHED]) return;
-  const original = proto.applyGradients as (this: tf.AdamOptimizer, g: Grads) => void;
-  proto.applyGradients = function (this: tf.AdamOptimizer, grads: Grads): void {
-    if (tf.getBackend() !== backendName || process.env.MODELSPEC_NATIVE_FUSED_ADAM === '0' || !applicable(grads)) {
-      original.call(this, grads);
+export class NativeAdamOptimizer extends tf.AdamOptimizer {
+  constructor(
+    private readonly addon: LoadedAddon,
+    private readonly backendName: string,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+  ) {
+    super(learningRate, beta1, beta2, epsilon);
+  }
+
+  override applyGradients(grads: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    if (tf.getBackend() !== this.backendName || process.env['MODELSPEC_NATIVE_FUSED_ADAM'] === '0' || !applicable(grads as Grads)) {
+      super.applyGradients(grads as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
       return;
     }
-    fusedApply(this as unknown as AdamInternals, grads, n);
+    fusedApply(this as unknown as AdamInternals, grads as Grads, this.addon);
     fusedAdamStats.calls++;
-  };
-  proto[PATCHED] = true;
+  }
 }
 
 function gradList(grads: Grads): { name: string; tensor: Tensor | undefined }[] {

@@ -1,7 +1,8 @@
 /**
  * Registers the 'native' tfjs backend: every tfjs-backend-cpu kernel is
  * registered again for 'native' (the hot ones replaced by addon kernels that
- * fall back to cpu for cases they do not handle), plus a fused Adam update.
+ * fall back to cpu for cases they do not handle). The fused Adam update is the
+ * engine's optimizer hook (native.ts), not a kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -9,7 +10,6 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { LoadedAddon } from './native-addon.js';
 import { NativeBackend } from './native-backend.js';
 import { nativeImpls, nativeKernel } from './native-kernels.js';
-import { installFusedAdam } from './native-adam.js';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -47,7 +47,6 @@ export function registerNativeBackend(n: LoadedAddon): string[] {
     const config: KernelConfig = { ...cfg, backendName: NATIVE_BACKEND, kernelFunc };
     if (!tf.getKernel(cfg.kernelName, NATIVE_BACKEND)) tf.registerKernel(config);
   }
-  installFusedAdam(n, NATIVE_BACKEND);
   registered = true;
   return replaced;
 }

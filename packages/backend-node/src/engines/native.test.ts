@@ -131,7 +131,8 @@ describe.skipIf(!load.ok)('native engine', () => {
         const w = tf.variable(tf.tensor2d(rand(300 * 70, 21), [300, 70]), true, `adamw_${backend}`);
         const b = tf.variable(tf.tensor1d(rand(70, 22)), true, `adamb_${backend}`);
         const x = tf.tensor2d(rand(16 * 300, 23), [16, 300]);
-        const opt = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+        // native: the engine's optimizer hook (the fused Adam); cpu: tfjs's own
+        const opt = backend === 'native' ? nativeEngine.optimizer!('adam', { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 })! : tf.train.adam(0.01, 0.9, 0.999, 1e-7);
         for (let i = 0; i < 5; i++) opt.minimize(() => tf.mean(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar);
         const out = [w, b].map((v) => v.dataSync().slice() as Float32Array);
         tf.dispose([w, b]);
@@ -150,7 +151,7 @@ describe.skipIf(!load.ok)('native engine', () => {
     await tf.setBackend('native');
     const w = tf.variable(tf.tensor2d(rand(64 * 40, 31), [64, 40]));
     const x = tf.tensor2d(rand(8 * 64, 32), [8, 64]);
-    const opt = tf.train.adam(0.05);
+    const opt = nativeEngine.optimizer!('adam', { learningRate: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 })!;
     const step = () => opt.minimize(() => tf.sum(tf.square(tf.matMul(x, w))) as tf.Scalar);
     step();
     step(); // from here the variable's buffer is one the fused Adam allocated

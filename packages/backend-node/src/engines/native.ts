@@ -6,12 +6,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { relative } from 'node:path';
-import type { Engine, EngineProbe } from './engine.js';
+import { defineEngine, type EngineProbe } from '@modelspec/core';
 import { loadAddon, NATIVE_FIX } from './native-addon.js';
+import { nativeImpls } from './native-kernels.js';
+import { NativeAdamOptimizer } from './native-adam.js';
 
-export const nativeEngine: Engine = {
-  name: 'native',
+export const nativeEngine = defineEngine({
+  type: 'native',
   description: 'tfjs cpu kernels with the hot ones in a C addon over OpenBLAS (N-API, built at install)',
+  priority: 3,
+  environments: ['node'],
+  tfjsBackend: 'native',
+  capabilities: { kernels: Object.keys(nativeImpls), missingTrainingKernels: [], dtypes: ['float32', 'int32', 'bool'], determinism: { class: 'bit-identical' } },
 
   async probe(): Promise<EngineProbe> {
     try {
@@ -33,4 +39,12 @@ export const nativeEngine: Engine = {
     registerNativeBackend(r.loaded);
     if (!(await tf.setBackend(NATIVE_BACKEND))) throw new Error('tf.setBackend("native") failed');
   },
-};
+
+  /** Adam as one fused pass per variable in the addon (same float32 arithmetic as tfjs's AdamOptimizer). */
+  optimizer(type, p) {
+    if (type !== 'adam') return undefined;
+    const r = loadAddon();
+    if (!r.ok) return undefined;
+    return new NativeAdamOptimizer(r.loaded, 'native', p['learningRate'] as number, p['beta1'] as number, p['beta2'] as number, p['epsilon'] as number);
+  },
+});

@@ -1,14 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
-import type { Engine } from './engine.js';
+import { defineEngine } from '@modelspec/core';
 
 const require = createRequire(import.meta.url);
 const PKG = '@tensorflow/tfjs-node';
 
 /** Native TensorFlow through @tensorflow/tfjs-node: used when the user has it installed, never required. */
-export const tensorflowEngine: Engine = {
-  name: 'tensorflow',
+export const tensorflowEngine = defineEngine({
+  type: 'tensorflow',
   description: '@tensorflow/tfjs-node: native TensorFlow (libtensorflow). Optional: its install downloads libtensorflow.',
+  priority: 4,
+  environments: ['node'],
+  tfjsBackend: 'tensorflow',
+  // TensorFlow's threaded reductions may sum in another order from run to run.
+  capabilities: { kernels: [], missingTrainingKernels: [], dtypes: ['float32', 'int32', 'bool'], determinism: { class: 'tolerance', relative: 1e-5 } },
   async probe() {
     try {
       require.resolve(PKG);
@@ -26,4 +31,4 @@ export const tensorflowEngine: Engine = {
     await import(PKG);
     if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs could not initialize the tensorflow backend');
   },
-};
+});

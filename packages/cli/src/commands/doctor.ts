@@ -1,10 +1,11 @@
 import { builtinDatasets, loadDataset, type DataError } from '@modelspec/core';
-import { nodeBackend } from '@modelspec/backend-node';
+import { composed } from '../compose.js';
 import type { Io } from '../io.js';
 
 /** What works on this machine, what does not, and the fix for each problem. */
 export async function doctorCommand(o: { json?: boolean; datasets?: boolean }, io: Io): Promise<number> {
-  const backend = nodeBackend();
+  const c = composed();
+  const backend = c.backend();
   const [major] = process.versions.node.split('.').map(Number);
   const node = { version: process.version, ok: (major ?? 0) >= 20, fix: 'install Node.js 20 or newer' };
   const engines = await backend.engines();
@@ -22,11 +23,13 @@ export async function doctorCommand(o: { json?: boolean; datasets?: boolean }, i
   }
   const ok = node.ok && Boolean(chosen) && datasets.every((d) => d.ok);
   if (o.json) {
-    io.out(JSON.stringify({ ok, node, engines, chosenEngine: chosen?.name ?? null, datasets }, null, 2));
+    io.out(JSON.stringify({ ok, node, plugins: c.host.plugins, configFile: c.configFile, engines, chosenEngine: chosen?.name ?? null, datasets }, null, 2));
     return ok ? 0 : 1;
   }
   const mark = (b: boolean) => (b ? 'ok  ' : 'FAIL');
   io.out(`${mark(node.ok)} Node.js ${node.version}${node.ok ? '' : `  fix: ${node.fix}`}`);
+  io.out(`plugins${c.configFile ? ` (${c.configFile} and --plugin)` : ''}:`);
+  for (const p of c.host.plugins) io.out(`  ok   ${p.name}@${p.version}${p.source ? ` (from ${p.source})` : ' (built in)'}`);
   io.out('engines (best first):');
   for (const e of engines) {
     io.out(`  ${e.available ? 'ok  ' : 'no  '} ${e.name.padEnd(10)} ${e.available ? e.description : `${e.reason}${e.fix ? `\n             fix: ${e.fix}` : ''}`}`);

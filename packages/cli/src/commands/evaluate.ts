@@ -1,12 +1,12 @@
 import { evaluateModel, formatClassificationReport, formatIssues } from '@modelspec/core';
-import { nodeBackend } from '@modelspec/backend-node';
+import { composed } from '../compose.js';
 import { resolveModel } from '../model-location.js';
 import { shown, specLoader } from '../spec-files.js';
 import type { Io } from '../io.js';
 
 export async function evaluateCommand(location: string, o: { json?: boolean; engine?: string; testLimit?: number }, io: Io): Promise<number> {
   const where = await resolveModel(location);
-  const backend = nodeBackend({ specDir: where.specDir });
+  const backend = composed().backend(where.specDir);
   await backend.prepare(o.engine ? { engine: o.engine } : {});
   const { model, metadata } = await backend.loadModel(where.modelDir);
   // The recorded spec goes through the same pipeline as a file, so an old or hand-edited model is checked too.

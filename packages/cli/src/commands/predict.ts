@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import { decodeIdxImages, maybeGunzip, ModelspecError } from '@modelspec/core';
-import { nodeBackend } from '@modelspec/backend-node';
+import { composed } from '../compose.js';
 import { resolveModel } from '../model-location.js';
 import { shown } from '../spec-files.js';
 import type { Io } from '../io.js';
@@ -34,7 +34,7 @@ function pngPixels(bytes: Buffer, file: string): { pixels: Uint8Array; height: n
 
 export async function predictCommand(location: string, input: string, o: PredictOptions, io: Io): Promise<number> {
   const where = await resolveModel(location);
-  const backend = nodeBackend({ specDir: where.specDir });
+  const backend = composed().backend(where.specDir);
   await backend.prepare(o.engine ? { engine: o.engine } : {});
   const { model, metadata } = await backend.loadModel(where.modelDir);
   const size = metadata.inputShape.reduce((a, b) => a * b, 1);

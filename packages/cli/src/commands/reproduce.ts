@@ -1,15 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { buildReproduction, formatIssues, ModelspecError, unmeasuredRow, runExperiment, summarizeRun, type LoadedSpec, type Reproduction, type RunSummary } from '@modelspec/core';
-import { nodeBackend, renderReport, RunRecorder } from '@modelspec/backend-node';
+import { formatIssues, ModelspecError, reproduce, unmeasuredRow, type LoadedSpec, type Reproduction } from '@modelspec/core';
+import { renderReport } from '@modelspec/backend-node';
 import { updateReproductionsTable } from '../table-file.js';
-import { expandSpecPaths, loadSpecFile, shown, specLoader, warningLines } from '../spec-files.js';
+import { expandSpecPaths, loadSpecFile, shown, warningLines } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
 import { interruptible } from '../interrupt.js';
-import { VERSION } from '../version.js';
-import { modelMetadata } from '../metadata.js';
+import { composed } from '../compose.js';
+import { renderRunEvent } from '../events.js';
 
 export interface ReproduceOptions {
   reports: string;
@@ -77,7 +77,7 @@ export function formatReproduction(r: Reproduction): string[] {
   return lines;
 }
 
-/** Runs each spec under several seeds and compares the mean ± std with the published figures. */
+/** Runs each spec under several seeds (core's reproduce over run jobs) and compares the mean ± std with the published figures. */
 export async function reproduceCommand(paths: string[], o: ReproduceOptions, io: Io): Promise<number> {
   const files = await expandSpecPaths(paths);
   const loaded: { path: string; spec: LoadedSpec }[] = [];
@@ -95,43 +95,41 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
     return 2;
   }
 
+  const c = composed();
   const reproductions: Reproduction[] = [];
   const failed: string[] = [];
   const interrupt = interruptible(io, 'finishing the current batch; no further seeds or specs');
   try {
     for (const [si, { path, spec: base }] of loaded.entries()) {
+      if (interrupt.stopped) break;
       const seeds = o.seeds ?? [...base.spec.reproduce.seeds];
-      const runs: RunSummary[] = [];
-      let classNames: string[] = [];
-      const t0 = performance.now();
       const epochSeconds: number[] = [];
+      let progress: Progress | null = null;
+      let result;
       try {
-        for (const [k, seed] of seeds.entries()) {
-          if (interrupt.stopped) break;
-          const r = await loadSpecFile(path, undefined, { ...runOverrides(o), seed });
-          if (!r.ok) throw new Error('spec changed while reproducing');
-          const label = `[${si + 1}/${loaded.length} ${r.spec.name} seed ${seed} (${k + 1}/${seeds.length})]`;
-          const progress = new Progress(io, r.spec.training.epochs, label, { epochSeconds, laterEpochs: (seeds.length - k - 1) * r.spec.training.epochs });
-          let recorder: RunRecorder | null = null;
-          const backend = nodeBackend({ specDir: dirname(resolve(path)) });
-          const result = await runExperiment(r, backend, specLoader().reg, { engine: o.engine, limit: o.limit, testLimit: o.testLimit }, {
-            onEngine: (e, from) => from && io.err(`${label} engine ${e.name} (${from.name} cannot train this model: ${from.reason})`),
-            onStart: async (info) => {
-              recorder = await RunRecorder.start(resolve(o.out), { ...info, specFile: resolve(path), overrides: { ...runOverrides(o), seed }, modelspecVersion: VERSION });
-            },
-            onBatch: (p) => progress.batch(p),
-            onEpoch: async (e) => {
-              progress.epoch(e);
-              await recorder?.epoch(e);
+        result = await reproduce(
+          {
+            spec: base.spec,
+            specFile: shown(path),
+            seeds,
+            overrides: runOverrides(o),
+            limit: o.limit,
+            testLimit: o.testLimit,
+            engine: o.engine,
+            plugins: c.host.records(),
+            conditions: conditions(o),
+            checks: warningLines(base.issues),
+          },
+          c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt }),
+          {
+            onEvent: (e, t) => {
+              const label = `[${si + 1}/${loaded.length} ${base.spec.name} seed ${t.seed} (${t.index + 1}/${t.of})]`;
+              if (e.type === 'started') progress = new Progress(io, base.spec.training.epochs, label, { epochSeconds, laterEpochs: (t.of - t.index - 1) * base.spec.training.epochs });
+              if (progress) renderRunEvent(e, io, progress, label);
             },
             shouldStop: () => interrupt.stopped,
-          });
-          const rec = recorder as RunRecorder | null;
-          await rec!.finish(result, modelMetadata(result));
-          result.model.dispose();
-          classNames = result.classNames;
-          if (result.stopReason !== 'interrupted') runs.push(summarizeRun(result, shown(rec!.path)));
-        }
+          },
+        );
       } catch (e) {
         // One spec that cannot run (its data is missing, say) does not stop the others.
         if (!(e instanceof ModelspecError)) throw e;
@@ -143,20 +141,20 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
         }
         continue;
       }
-      if (!runs.length) break;
-      const checks = warningLines(base.issues);
-      const rep = buildReproduction(base.spec, shown(path), classNames, runs, (performance.now() - t0) / 1000, conditions(o), new Date(), checks);
+      const rep = result.reproduction;
+      if (!rep) break;
       reproductions.push(rep);
       if (!o.json) for (const l of formatReproduction(rep)) io.out(l);
       const reportDir = await uniqueDir(resolve(o.reports), `${rep.spec.name}-${rep.date.slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`);
       await renderReport(rep, reportDir);
       if (!o.json) io.out(`  report           ${shown(join(reportDir, 'report.html'))}`);
-      if (o.writeTable) {
+      if (o.writeTable && !result.interrupted) {
         const { all, explanations } = await tableContext(path);
         const file = await updateReproductionsTable(process.cwd(), resolve(o.reports), rep, relative(process.cwd(), join(reportDir, 'report.md')), all, explanations);
         if (!o.json) io.out(`  table            ${shown(file)}`);
       }
       await o.onReproduction?.(rep);
+      if (result.interrupted) break;
     }
   } finally {
     interrupt.release();

@@ -1,13 +1,13 @@
-import { dirname, resolve } from 'node:path';
-import { formatIssues, measuredFigures, runExperiment, type ExperimentResult } from '@modelspec/core';
-import { nodeBackend, RunRecorder } from '@modelspec/backend-node';
-import { loadSpecFile, shown, specLoader } from '../spec-files.js';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { formatIssues, makeJob, type ResolvedModelSpec, type RunOutcome } from '@modelspec/core';
+import { loadSpecFile, shown } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
 import { interruptible } from '../interrupt.js';
-import { VERSION } from '../version.js';
-import { modelMetadata } from '../metadata.js';
+import { composed } from '../compose.js';
+import { renderRunEvent } from '../events.js';
 
 export interface TrainOptions {
   seed?: number;
@@ -22,9 +22,9 @@ export interface TrainOptions {
 }
 
 /** Published figures next to measured ones, for the end of a run. */
-function comparison(result: ExperimentResult): string[] {
-  const figures = result.spec.reference?.figures ?? [];
-  return Object.entries(measuredFigures(result.history, result.test))
+function comparison(spec: ResolvedModelSpec, outcome: RunOutcome): string[] {
+  const figures = spec.reference?.figures ?? [];
+  return Object.entries(outcome.summary?.measured ?? {})
     .filter(([k]) => k.startsWith('test') || figures.some((f) => f.metric === k))
     .map(([k, v]) => {
       const f = figures.find((x) => x.metric === k);
@@ -32,6 +32,7 @@ function comparison(result: ExperimentResult): string[] {
     });
 }
 
+/** One run of a spec: a job for the run layer, its events rendered, its records in a new run folder. */
 export async function trainCommand(specPath: string, o: TrainOptions, io: Io): Promise<number> {
   const overrides = runOverrides(o);
   const loaded = await loadSpecFile(specPath, o.memoryBudget, overrides);
@@ -41,37 +42,29 @@ export async function trainCommand(specPath: string, o: TrainOptions, io: Io): P
   }
   if (loaded.issues.length) io.err(formatIssues(loaded.issues, loaded.file));
   const { spec } = loaded;
-  const backend = nodeBackend({ specDir: dirname(resolve(specPath)) });
+  const c = composed();
   const progress = new Progress(io, spec.training.epochs, spec.name);
-  let recorder: RunRecorder | null = null;
   const interrupt = interruptible(io, 'finishing the current batch, keeping the last complete epoch (Ctrl-C again to quit now)');
   try {
-    const result = await runExperiment(loaded, backend, specLoader().reg, { engine: o.engine, limit: o.limit, testLimit: o.testLimit }, {
-      onEngine: (e, from) => io.err(`${spec.name}: engine ${e.name}${from ? ` (${from.name} cannot train this model: ${from.reason})` : ''}`),
-      onStart: async (info) => {
-        recorder = await RunRecorder.start(resolve(o.out), { ...info, specFile: resolve(specPath), overrides, modelspecVersion: VERSION });
-        io.err(`${spec.name}: seed ${spec.seed}, ${info.counts.train} training / ${info.counts.validation} validation / ${info.counts.test} test examples → ${shown(recorder.path)}`);
-      },
-      onBatch: (p) => progress.batch(p),
-      onEpoch: async (r) => {
-        progress.epoch(r);
-        await recorder?.epoch(r);
-      },
-      shouldStop: () => interrupt.stopped,
-    });
-    await recorder!.finish(result, modelMetadata(result));
-    result.model.dispose();
+    const job = makeJob({ spec, specFile: shown(specPath), overrides, limit: o.limit, testLimit: o.testLimit, engine: o.engine, plugins: c.host.records() });
+    const exec = c.executor({ specDir: dirname(resolve(specPath)), out: o.out, signal: interrupt });
+    const outcome = await exec(job, (e) => renderRunEvent(e, io, progress, spec.name, { announce: true }));
+    const summary = outcome.summary!;
     if (o.json) {
-      io.out(JSON.stringify({ run: recorder!.path, ...(await recorder!.folder.readJson<object>('metrics.json')) }, null, 2));
+      const metrics = outcome.location ? JSON.parse(await readFile(join(outcome.location, 'metrics.json'), 'utf8')) : {};
+      io.out(JSON.stringify({ run: outcome.location, status: outcome.status, ...metrics }, null, 2));
     } else {
-      io.out(`${spec.name}: ${result.stopReason}, ${result.history.length} epoch(s) in ${result.seconds.train.toFixed(1)}s on ${result.engine.name}`);
-      for (const l of comparison(result)) io.out(l);
-      io.out(`  run folder      ${shown(recorder!.path)}`);
+      io.out(`${spec.name}: ${summary.stopReason}, ${summary.history.length} epoch(s) in ${summary.trainSeconds.toFixed(1)}s on ${outcome.engine.name}`);
+      for (const l of comparison(spec, outcome)) io.out(l);
+      if (outcome.location) io.out(`  run folder      ${shown(outcome.location)}`);
     }
-    return result.stopReason === 'interrupted' ? 130 : 0;
-  } catch (e) {
-    if (recorder) await (recorder as RunRecorder).fail(e);
-    throw e;
+    if (outcome.status === 'diverged') {
+      const kept = summary.history.length - 1;
+      io.err(`${spec.name}: diverged: the training loss became non-finite in epoch ${summary.history.length}; ${kept > 0 ? `the run keeps epoch ${kept}'s weights` : 'no epoch completed, so no model was saved'}`);
+      io.err('  fix: lower the learning rate (training.optimizer.learningRate), or check the data scaling (data.preprocess.divideBy)');
+      return 1;
+    }
+    return outcome.status === 'interrupted' ? 130 : 0;
   } finally {
     interrupt.release();
   }

@@ -1,5 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DataSource } from '../data/types.js';
+import type { Determinism, EngineAdapter, EngineKind } from '../engine/engine.js';
+import type { PluginRecord } from '../plugin/host.js';
 
 /** One tfjs engine a backend can run on, and whether it can here. */
 export interface EngineStatus {
@@ -10,6 +12,11 @@ export interface EngineStatus {
   reason?: string;
   fix?: string;
   detail?: string;
+  /** Its rank (higher first) and determinism class, as the engine declares them. */
+  priority?: number;
+  determinism?: Determinism;
+  /** The GPU adapter it runs on, when it runs on one. */
+  adapter?: EngineAdapter;
 }
 
 /** What modelspec records inside a saved model, so the model alone can be evaluated and used. */
@@ -22,6 +29,8 @@ export interface ModelMetadata {
   preprocess: { divideBy: number; labels: 'integer' | 'oneHot' };
   seed: number;
   engine: string;
+  /** The plugins (built-ins included) the model was trained with: their layers may be in it. */
+  plugins?: PluginRecord[];
 }
 
 /**
@@ -38,6 +47,8 @@ export interface Backend {
    * only place tfjs's global backend is set.
    */
   prepare(opts?: { engine?: string }): Promise<EngineStatus>;
+  /** An engine by name, for its capabilities and optimizer hook. */
+  engine(name: string): EngineKind | undefined;
   readonly data: DataSource;
   saveModel(model: tfl.LayersModel, location: string, metadata: ModelMetadata): Promise<void>;
   loadModel(location: string): Promise<{ model: tfl.LayersModel; metadata: ModelMetadata }>;

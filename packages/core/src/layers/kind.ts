@@ -45,7 +45,17 @@ export interface LayerKind<P extends TObject = TObject> extends Plugin {
   readonly arity: 0 | 1 | 'many';
   infer(params: Static<P>, inputs: Shape[]): Inferred;
   build(params: Static<P>, ctx: BuildContext): tfl.layers.Layer;
+  /**
+   * tfjs layer classes of a plugin's own (with a static `className`): the
+   * plugin host registers them under the plugin's package name
+   * (`modelspec-plugin-acme>Swish` in model.json), so saved models that use
+   * them load where the plugin is loaded, and name the plugin where it is not.
+   */
+  readonly classes?: readonly LayerClass[];
 }
+
+/** A tfjs layer class as tfjs serialization registers it. */
+export type LayerClass = (new (...args: never[]) => tfl.layers.Layer) & { className: string };
 
 export const defineLayer = <P extends TObject>(k: LayerKind<P>): LayerKind<P> => k;
 

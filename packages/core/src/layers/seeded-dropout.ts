@@ -9,7 +9,13 @@ import { dropoutMask } from './dropout-mask.js';
  * the same mask on every step), so neither reproduces a run nor trains right.
  */
 export class SeededDropout extends tfl.layers.Layer {
-  static className = 'ModelspecDropout';
+  /**
+   * Saved under Keras's own class name: at inference a dropout is the
+   * identity whatever its masks, so any tfjs or Keras user can load the model
+   * (`tf.loadLayersModel`). The seeded masks only matter in training, and
+   * training state is restored from checkpoints, not from saved models.
+   */
+  static className = 'Dropout';
   readonly rate: number;
   readonly seed: number;
   private calls = 0;
@@ -33,15 +39,29 @@ export class SeededDropout extends tfl.layers.Layer {
     this.calls = calls;
   }
 
+  /** How many training calls drew a mask so far (part of a run's training state). */
+  get streamPosition(): number {
+    return this.calls;
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), rate: this.rate, seed: this.seed };
+    // tfjs Dropout's config: a plain tfjs user loads this layer as tf.layers.dropout
+    return { ...super.getConfig(), rate: this.rate, noiseShape: null, seed: this.seed };
   }
 }
 
+/** Models saved before modelspec used Keras's class name call the layer ModelspecDropout. */
+class LegacySeededDropout extends SeededDropout {
+  static override className = 'ModelspecDropout';
+}
+
 let registered = false;
-/** Makes saved models that contain SeededDropout loadable. Idempotent. */
+/**
+ * Makes models saved by earlier modelspec versions (ModelspecDropout) loadable.
+ * Current models need nothing: their dropout loads as tfjs's own. Idempotent.
+ */
 export function registerCustomLayers(): void {
   if (registered) return;
-  tf.serialization.registerClass(SeededDropout);
+  tf.serialization.registerClass(LegacySeededDropout);
   registered = true;
 }

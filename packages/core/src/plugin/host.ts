@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { Kind, type TObject } from '@sinclair/typebox';
+import type { LayerKind } from '../layers/kind.js';
 import { PluginError } from '../errors.js';
 import { Registry, suggest, type Plugin } from '../registry/registry.js';
 import { emptyRegistries, type Registries } from '../spec/registries.js';
@@ -126,6 +128,15 @@ function checkShape(value: unknown, source: string | null): ModelspecPlugin {
   return value as ModelspecPlugin;
 }
 
+/** Registers a plugin's own layer classes with tfjs under its package name (once per class). */
+function registerLayerClasses(plugin: string, layers: readonly LayerKind[]): void {
+  for (const cls of layers.flatMap((l) => l.classes ?? [])) {
+    if (typeof cls !== 'function' || typeof cls.className !== 'string' || !cls.className) throw new PluginError(plugin, 'a layer class needs a static className');
+    const name = `${plugin}>${cls.className}`;
+    if (tf.serialization.getRegisteredName(cls as never) !== name) tf.serialization.registerClass(cls as never, plugin, cls.className);
+  }
+}
+
 /** A kind under its namespaced name; everything else is the plugin's own object. */
 function namespaced<T extends Plugin>(kind: T, ns: string | null): T {
   if (ns === null) return kind;
@@ -167,6 +178,7 @@ export function createPluginHost(entries: readonly PluginEntry[] = []): PluginHo
       if (e instanceof PluginError && e.plugin !== p.name) throw new PluginError(p.name, `${e.plugin}: ${e.message.replace(/^plugin [^:]+: /, '')}`);
       throw e;
     }
+    registerLayerClasses(p.name, (p.layers ?? []) as LayerKind[]);
     loaded.push({ name: p.name, version: p.version, apiVersion: p.apiVersion, description: p.description ?? '', namespace: ns, source: entry.source ?? null, adds });
   }
 

@@ -1,8 +1,10 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { issue, type Issue } from '../errors.js';
-import { suggest } from '../registry/registry.js';
+import { namespaceOf, suggest } from '../registry/registry.js';
+import { pluginPackageName } from '../plugin/define.js';
 import type { Registries } from './registries.js';
 import { buildSpecSchema, type ResolvedModelSpec } from './schema.js';
+import { forValidation } from './editor.js';
 import type { ParsedSource } from './parse.js';
 import { applyOverrides } from './overrides.js';
 import { checkSearch, type FieldCheck } from '../check/search.js';
@@ -63,6 +65,21 @@ function describeAnyOf(schema: AnySchema): string {
   return [...new Set(alts)].join(', or ');
 }
 
+/**
+ * A namespaced kind (`acme/swish`) whose plugin is not loaded: a spec never
+ * loads code, so say which plugin it needs and how the user opts in.
+ */
+function missingPlugin(name: unknown, known: string[], path: string): Issue | undefined {
+  if (typeof name !== 'string') return undefined;
+  const ns = namespaceOf(name);
+  if (ns === null || known.some((k) => namespaceOf(k) === ns)) return undefined;
+  const pkg = pluginPackageName(ns);
+  return issue('plugin-not-loaded', path, `unknown type ${show(name)}: it comes from the plugin ${pkg}, which is not loaded`, {
+    hint: `opt in with --plugin ${ns} (or a path to the plugin), or list "${ns}" under "plugins" in modelspec.config.json`,
+    received: show(name),
+  });
+}
+
 function toIssue(e: ErrorObject): Issue | undefined {
   const path = toPath(e.instancePath);
   const p = e.params as Record<string, unknown>;
@@ -81,6 +98,8 @@ function toIssue(e: ErrorObject): Issue | undefined {
     case 'discriminator': {
       const types = branchTypes(e.parentSchema as AnySchema);
       if (p['error'] === 'mapping') {
+        const missing = missingPlugin(p['tagValue'], types, join(path, 'type'));
+        if (missing) return missing;
         return issue('unknown-type', join(path, 'type'), `unknown type ${show(p['tagValue'])}`, {
           ...didYouMean(p['tagValue'], types),
           expected: types.join(', '),
@@ -91,6 +110,8 @@ function toIssue(e: ErrorObject): Issue | undefined {
     }
     case 'enum': {
       const allowed = (p['allowedValues'] as unknown[]).map(String);
+      const missing = missingPlugin(got, allowed, path);
+      if (missing) return missing;
       return issue('invalid-value', path, `${show(got)} is not allowed`, { ...didYouMean(got, allowed), expected: allowed.join(', '), received: show(got) });
     }
     case 'const':
@@ -179,7 +200,8 @@ function deepFreeze<T>(o: T): T {
 export function createValidator(reg: Registries): Validator {
   const schema = buildSpecSchema(reg);
   const ajv = new Ajv2020({ allErrors: true, discriminator: true, useDefaults: true, strict: true, strictTypes: false, verbose: true });
-  const run: ValidateFunction = ajv.compile(schema);
+  // Editor-only annotations (Markdown, snippets, did-you-mean hints) never reach Ajv.
+  const run: ValidateFunction = ajv.compile(forValidation(schema));
 
   /** The validator's first complaint about `spec` with `path` set to `value` (for search values). */
   const fieldCheck =

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Backend, EngineStatus } from '../backend/backend.js';
+import type { EngineKind } from '../engine/engine.js';
+import type { TrainState } from './state.js';
 import type { LoadedSpec } from '../spec/load.js';
 import type { Registries } from '../spec/registries.js';
 import type { ResolvedModelSpec } from '../spec/schema.js';
@@ -74,19 +76,28 @@ export interface ExperimentHooks {
   /** Data is loaded and checked: the run is about to start (create run folders here, not earlier). */
   onStart?(info: { spec: ResolvedModelSpec; engine: EngineStatus; counts: ExperimentResult['data']['counts']; files: ExperimentResult['data']['files'] }): Promise<void> | void;
   onBatch?(p: BatchProgress): void;
-  onEpoch?(r: EpochRecord): Promise<void> | void;
+  /** After each epoch, with the training state as it stands (read out only when called). */
+  onEpoch?(r: EpochRecord, state: (() => Promise<TrainState>) | null): Promise<void> | void;
   shouldStop?(): boolean;
 }
 
 export interface ExperimentOptions extends PrepareOptions {
   engine?: string;
+  /** Go on from a checkpoint instead of from the initial weights. */
+  resume?: TrainState | null;
+}
+
+/** The spec's optimizer: the engine's own implementation when it offers one (native's fused Adam), else the registry's. */
+export function buildOptimizer(spec: ResolvedModelSpec, reg: Registries, engine?: EngineKind): tf.Optimizer {
+  const o = spec.training.optimizer as unknown as { type: string } & Record<string, unknown>;
+  return engine?.optimizer?.(o.type, o) ?? reg.optimizers.get(o.type)!.build(o as never);
 }
 
 /** Whether the current engine has every kernel training this model needs: one step on a throwaway copy. */
-function canTrain(loaded: LoadedSpec, reg: Registries, inputShape: number[], classes: number): string | null {
+function canTrain(loaded: LoadedSpec, reg: Registries, inputShape: number[], classes: number, engine?: EngineKind): string | null {
   const { spec } = loaded;
   const model = compileModel(spec, loaded.check.graph, reg);
-  const optimizer = reg.optimizers.get(spec.training.optimizer.type)!.build(spec.training.optimizer as never);
+  const optimizer = buildOptimizer(spec, reg, engine);
   const loss = reg.losses.get(spec.training.loss.type)!;
   try {
     tf.tidy(() => {
@@ -184,7 +195,7 @@ export function inputShapeOf(loaded: LoadedSpec): number[] {
 export async function chooseEngine(loaded: LoadedSpec, backend: Backend, reg: Registries, classes: number, requested?: string, onEngine?: ExperimentHooks['onEngine']): Promise<EngineStatus> {
   const inputShape = inputShapeOf(loaded);
   let engine = await backend.prepare(requested ? { engine: requested } : {});
-  let problem = canTrain(loaded, reg, inputShape, classes);
+  let problem = canTrain(loaded, reg, inputShape, classes, backend.engine(engine.name));
   if (problem && requested) {
     throw new ModelspecError('engine-cannot-train', `engine ${engine.name} cannot train this model: ${problem}`, 'choose another engine with --engine, or leave it out to pick one that can');
   }
@@ -194,19 +205,19 @@ export async function chooseEngine(loaded: LoadedSpec, backend: Backend, reg: Re
     const next = (await backend.engines()).find((e) => e.available && !skipped.some((s) => s.name === e.name));
     if (!next) throw new ModelspecError('no-engine', `no available engine can train this model (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`);
     engine = await backend.prepare({ engine: next.name });
-    problem = canTrain(loaded, reg, inputShape, classes);
+    problem = canTrain(loaded, reg, inputShape, classes, backend.engine(engine.name));
   }
   onEngine?.(engine, skipped[0]);
   return engine;
 }
 
 /** How the loop trains this spec: optimizer, loss, metrics and the seeded per-epoch order. The caller disposes the optimizer. */
-export function trainOptionsFor(spec: ResolvedModelSpec, reg: Registries, hooks: ExperimentHooks = {}): TrainOptions {
+export function trainOptionsFor(spec: ResolvedModelSpec, reg: Registries, hooks: ExperimentHooks = {}, engine?: EngineKind): TrainOptions {
   const lossSpec = spec.training.loss as unknown as { type: string } & Record<string, unknown>;
   return {
     epochs: spec.training.epochs,
     batchSize: spec.training.batchSize,
-    optimizer: reg.optimizers.get(spec.training.optimizer.type)!.build(spec.training.optimizer as never),
+    optimizer: buildOptimizer(spec, reg, engine),
     loss: { kind: reg.losses.get(lossSpec.type)!, params: lossSpec },
     metrics: spec.training.metrics.map((name) => ({ name, kind: reg.metrics.get(name)! })),
     labels: spec.data.preprocess.labels,
@@ -239,7 +250,7 @@ export async function runExperiment(loaded: LoadedSpec, backend: Backend, reg: R
 
   const data = prepareData(loadedData.dataset, spec, inputShape, classNames.length, o);
   const model = compileModel(spec, loaded.check.graph, reg);
-  const trainOpts = trainOptionsFor(spec, reg, hooks);
+  const trainOpts = { ...trainOptionsFor(spec, reg, hooks, backend.engine(engine.name)), resume: o.resume ?? null };
   const optimizer = trainOpts.optimizer;
 
   try {

@@ -4,6 +4,7 @@ import type { LossKind, LabelEncoding } from '../components/losses.js';
 import type { MetricKind } from '../components/metrics.js';
 import { RunError } from '../errors.js';
 import { forward } from './softmax-logits.js';
+import { captureTrainState, restoreTrainState, tensorData, toTensor, type EarlyStoppingState, type TrainState } from './state.js';
 
 /** Inputs and labels in memory, as the model takes them. */
 export interface Examples {
@@ -53,7 +54,13 @@ export interface TrainOptions {
   onBatch?: (p: BatchProgress) => void;
   /** How often (in batches) the running loss is read back for `onBatch`; reading forces a sync. */
   progressEvery?: number;
-  onEpoch?: (r: EpochRecord) => void | Promise<void>;
+  /**
+   * After each epoch: its record, and the training state as it stands (read
+   * out only when called; null after a non-finite loss, whose weights are not kept).
+   */
+  onEpoch?: (r: EpochRecord, state: (() => Promise<TrainState>) | null) => void | Promise<void>;
+  /** Go on from this state (a checkpoint) instead of from the model's initial weights. */
+  resume?: TrainState | null;
 }
 
 function snapshot(model: tfl.LayersModel): tf.Tensor[] {
@@ -124,24 +131,47 @@ const better = (monitor: string) => (monitor.toLowerCase().includes('acc') ? (a:
  * running loss and metrics on the device (read back once per epoch, or every
  * `progressEvery` batches for the progress display), validation after each epoch,
  * early stopping, and a stop on a non-finite loss that keeps the last good weights.
+ * The loop's whole state at an epoch's end is one value (`TrainState`): handed
+ * out after each epoch, and taken back with `resume` to go on exactly where it was.
  */
 export async function trainModel(model: tfl.LayersModel, train: Examples, val: Examples | null, o: TrainOptions): Promise<TrainResult> {
   const n = train.x.shape[0]!;
   if (n === 0) throw new RunError('empty-training-set', 'the training set is empty');
   const batches = Math.ceil(n / o.batchSize);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const history: EpochRecord[] = [];
-  let lastGood = snapshot(model);
-  let lastGoodEpoch = 0;
-  let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
-  let wait = 0;
-  let stopReason: StopReason = 'completed';
   const es = o.earlyStopping ?? null;
   const isBetter = es ? better(es.monitor) : () => false;
   const every = o.progressEvery ?? 10;
 
+  let history: EpochRecord[] = [];
+  let lastGoodEpoch = 0;
+  let step = 0;
+  let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
+  let wait = 0;
+  if (o.resume) {
+    await restoreTrainState(model, o.optimizer, o.resume);
+    history = o.resume.history.map((h) => ({ ...h }));
+    lastGoodEpoch = o.resume.epoch;
+    step = o.resume.step;
+    const r = o.resume.earlyStopping;
+    if (r && r.best !== null) best = { value: r.best, epoch: r.bestEpoch, weights: r.bestWeights?.map(toTensor) ?? null };
+    wait = r?.wait ?? 0;
+  }
+  let lastGood = snapshot(model);
+  let stopReason: StopReason = 'completed';
+
+  const esState = async (): Promise<EarlyStoppingState | null> =>
+    es
+      ? {
+          best: best?.value ?? null,
+          bestEpoch: best?.epoch ?? 0,
+          wait,
+          bestWeights: best?.weights ? await Promise.all(best.weights.map((t, i) => tensorData(model.weights[i]!.originalName, t))) : null,
+        }
+      : null;
+
   try {
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    for (let epoch = lastGoodEpoch + 1; epoch <= o.epochs; epoch++) {
       const t0 = performance.now();
       const order = o.order(epoch, n);
       const orderT = tf.tensor1d(order, 'int32');
@@ -174,6 +204,7 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
         });
         sums.dispose();
         sums = next;
+        step++;
         if (o.onBatch && ((b + 1) % every === 0 || b === batches - 1)) {
           const seen = Math.min(n, (b + 1) * o.batchSize);
           o.onBatch({ epoch, batch: b + 1, batches, loss: (await sums.data())[0]! / seen });
@@ -194,7 +225,7 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
         restore(model, lastGood);
         stopReason = 'non-finite-loss';
         history.push({ epoch, train: trainValues, val: null, seconds: (performance.now() - t0) / 1000 });
-        await o.onEpoch?.(history[history.length - 1]!);
+        await o.onEpoch?.(history[history.length - 1]!, null);
         break;
       }
       const valValues = val ? evaluateExamples(model, val, { ...o, batchSize: Math.max(o.batchSize, 256) }).values : null;
@@ -203,8 +234,8 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
       release(lastGood);
       lastGood = snapshot(model);
       lastGoodEpoch = epoch;
-      await o.onEpoch?.(record);
 
+      let stop = false;
       if (es) {
         const key = es.monitor.startsWith('val') ? es.monitor.slice(3, 4).toLowerCase() + es.monitor.slice(4) : es.monitor;
         const current = (es.monitor.startsWith('val') ? valValues : trainValues)?.[key];
@@ -213,14 +244,17 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
           release(best?.weights ?? null);
           best = { value: current, epoch, weights: es.restoreBestWeights ? snapshot(model) : null };
           wait = 0;
-        } else if (++wait >= es.patience) {
-          stopReason = 'early-stopping';
-          if (best.weights) {
-            restore(model, best.weights);
-            lastGoodEpoch = best.epoch;
-          }
-          break;
+        } else if (++wait >= es.patience) stop = true;
+      }
+      const at = { epoch, step, weightsFromEpoch: epoch, history };
+      await o.onEpoch?.(record, async () => captureTrainState(model, o.optimizer, { ...at, earlyStopping: await esState() }));
+      if (stop) {
+        stopReason = 'early-stopping';
+        if (best!.weights) {
+          restore(model, best!.weights);
+          lastGoodEpoch = best!.epoch;
         }
+        break;
       }
     }
   } finally {

@@ -1,0 +1,62 @@
+import { dirname, resolve } from 'node:path';
+import { createPluginHost, createSpecLoader, localExecutor, ModelspecError, type Backend, type Executor, type PluginEntry, type PluginHost, type Registries, type SpecLoader, type StopSignal } from '@modelspec/core';
+import { findProjectConfig, FsRunStore, loadPlugin, nodePlugin } from '@modelspec/backend-node';
+
+/**
+ * The one place the CLI composes modelspec: the built-in plugins, the
+ * user's (from --plugin and the project config, by explicit opt-in only),
+ * the plugin host, the spec loader, the backend and the run store. Commands
+ * take what they need from here and only render.
+ */
+export interface Composition {
+  host: PluginHost;
+  reg: Registries;
+  loader: SpecLoader;
+  /** The config file the plugins came from, if any. */
+  configFile: string | null;
+  backend(specDir?: string): Backend;
+  store(root: string): FsRunStore;
+  executor(o: { specDir?: string; out: string; signal?: StopSignal }): Executor;
+}
+
+function composition(host: PluginHost, configFile: string | null): Composition {
+  const backendKind = host.backends.get('node');
+  if (!backendKind) throw new ModelspecError('no-backend', 'no "node" backend is registered');
+  const backend = (specDir?: string) => backendKind.create({ engines: host.engineList(), specDir });
+  const store = (root: string) => new FsRunStore(resolve(root));
+  return {
+    host,
+    reg: host.registries,
+    loader: createSpecLoader(host.registries),
+    configFile,
+    backend,
+    store,
+    executor: (o) => localExecutor({ registries: host.registries, backend: backend(o.specDir), store: store(o.out), plugins: host.records(), ...(o.signal ? { signal: o.signal } : {}) }),
+  };
+}
+
+let current: Composition | null = null;
+
+/** Loads the plugins the user opted into (the project config's, then --plugin's) and composes everything once per process. */
+export async function compose(o: { plugins?: string[]; cwd?: string } = {}): Promise<Composition> {
+  const cwd = o.cwd ?? process.cwd();
+  const config = await findProjectConfig(cwd);
+  const entries: PluginEntry[] = [{ plugin: nodePlugin, source: null }];
+  const seen = new Set<string>();
+  const add = async (name: string, base: string) => {
+    const key = `${base}\0${name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    entries.push(await loadPlugin(name, base));
+  };
+  for (const name of config?.plugins ?? []) await add(name, dirname(config!.file));
+  for (const name of o.plugins ?? []) await add(name, cwd);
+  current = composition(createPluginHost(entries), config?.file ?? null);
+  return current;
+}
+
+/** The composition of this process (the built-ins only, until `compose` has loaded the user's plugins). */
+export function composed(): Composition {
+  current ??= composition(createPluginHost([{ plugin: nodePlugin, source: null }]), null);
+  return current;
+}

@@ -1,0 +1,31 @@
+import type { RunEvent } from '@modelspec/core';
+import type { Io } from './io.js';
+import type { Progress } from './progress.js';
+import { shown } from './spec-files.js';
+
+/**
+ * How the CLI shows a run's events: the engine (and why another one could
+ * not train the model), where the records go, live progress and epoch lines.
+ * The same events come from a run in this process or elsewhere.
+ */
+export function renderRunEvent(e: RunEvent, io: Io, progress: Progress, label: string, o: { announce?: boolean } = {}): void {
+  switch (e.type) {
+    case 'started': {
+      const from = e.fellBackFrom ? ` (${e.fellBackFrom.name} cannot train this model: ${e.fellBackFrom.reason})` : '';
+      if (o.announce || from) io.err(`${label}: engine ${e.engine.name}${from}`);
+      if (o.announce) {
+        const resumed = e.resumedFrom !== null ? `, resuming after epoch ${e.resumedFrom}` : '';
+        io.err(`${label}: ${e.counts.train} training / ${e.counts.validation} validation / ${e.counts.test} test examples${resumed}${e.location ? ` → ${shown(e.location)}` : ''}`);
+      }
+      break;
+    }
+    case 'batch':
+      progress.batch(e.progress);
+      break;
+    case 'epoch':
+      progress.epoch(e.record);
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,12 @@
+export { makeJob, canonicalJson, digest } from './job.js';
+export type { RunJob, RunJobInput, FoldTask } from './job.js';
+export type { RunEvent, ErrorData } from './events.js';
+export { statusOf } from './outcome.js';
+export type { RunOutcome, RunStatus } from './outcome.js';
+export type { RunStore, RunRecord, RunStart, StoredRun } from './store.js';
+export { runJob, runEvents, localExecutor, modelMetadata, errorData } from './runner.js';
+export type { RunnerContext, Executor, StopSignal } from './runner.js';
+export { reproduce, reproductionJobs } from './reproduce.js';
+export type { ReproduceInput, ReproduceHooks, ReproduceResult } from './reproduce.js';
+export { search, searchJobs, rankCandidates, cvTable } from './search.js';
+export type { SearchInput, SearchHooks, SearchOutcome } from './search.js';

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPluginHost, createSpecLoader, formatIssues, makeJob, runJob, decodeTrainState, encodeTrainState, type RunEvent, type RunRecord, type RunStore, type TrainState, type ResolvedModelSpec } from '../index.js';
+import { syntheticCsv, testBackend } from '../../test/fake-backend.js';
+
+const host = createPluginHost();
+const reg = host.registries;
+const loader = createSpecLoader(reg);
+const text = readFileSync(join(__dirname, '../../test/fixtures/tiny-csv-mlp.yaml'), 'utf8');
+const files = { 'train.csv': syntheticCsv(240, 1), 'test.csv': syntheticCsv(60, 2) };
+
+function spec(overrides: Record<string, unknown> = {}): ResolvedModelSpec {
+  const loaded = loader.load(text, 'tiny-csv-mlp.yaml', { overrides });
+  if (!loaded.ok) throw new Error(formatIssues(loaded.issues));
+  return loaded.spec;
+}
+
+/** A store in memory that keeps every checkpoint (through the JSON + bytes encoding a real store writes). */
+function memoryStore() {
+  const runs: { location: string; epochs: number; checkpoints: TrainState[]; status: string }[] = [];
+  const store: RunStore = {
+    async begin(job) {
+      const run = { location: `mem:${job.id}:${runs.length}`, epochs: 0, checkpoints: [] as TrainState[], status: 'running' };
+      runs.push(run);
+      const record: RunRecord = {
+        location: run.location,
+        epoch: async () => void run.epochs++,
+        checkpoint: async (s) => {
+          const { json, bytes } = encodeTrainState(s);
+          run.checkpoints.push(decodeTrainState(json, bytes.slice()));
+        },
+        finish: async (r) => void (run.status = r.stopReason),
+        fail: async () => void (run.status = 'failed'),
+      };
+      return record;
+    },
+    load: async () => {
+      throw new Error('not here');
+    },
+  };
+  return { store, runs };
+}
+
+const plugins = host.records();
+const withoutSeconds = (h: { seconds: number }[]) => h.map(({ seconds: _s, ...r }) => r);
+
+describe('runJob', () => {
+  it('runs a job, says so in serializable events, and records epochs and checkpoints in the store', async () => {
+    const { store, runs } = memoryStore();
+    const events: RunEvent[] = [];
+    const job = makeJob({ spec: spec(), plugins });
+    const outcome = await runJob(job, { registries: reg, backend: testBackend(files), store, plugins, onEvent: (e) => events.push(e) });
+    expect(outcome.status).toBe('completed');
+    expect(outcome.location).toBe(runs[0]!.location);
+    expect(runs[0]!.epochs).toBe(2);
+    expect(runs[0]!.checkpoints.map((c) => c.epoch)).toEqual([1, 2]);
+    const kinds = events.filter((e) => e.type !== 'batch').map((e) => e.type);
+    expect(kinds).toEqual(['started', 'epoch', 'checkpoint', 'epoch', 'checkpoint', 'finished']);
+    // events cross threads and machines as JSON
+    expect(JSON.parse(JSON.stringify(events.at(-1)))).toEqual(events.at(-1));
+  });
+
+  it('gives every job the same id wherever it is made, and a different one for another seed', () => {
+    expect(makeJob({ spec: spec(), plugins }).id).toBe(makeJob({ spec: spec(), plugins, specFile: 'elsewhere.yaml' }).id);
+    expect(makeJob({ spec: spec({ seed: 2 }), plugins }).id).not.toBe(makeJob({ spec: spec(), plugins }).id);
+  });
+
+  it('resumed from any epoch checkpoint, ends with the weights and history of the run that never stopped', async () => {
+    const { store, runs } = memoryStore();
+    const s = spec({ 'training.epochs': 4 });
+    const full = await runJob(makeJob({ spec: s, plugins }), { registries: reg, backend: testBackend(files), store, plugins });
+    for (const from of [1, 3]) {
+      const state = runs[0]!.checkpoints[from - 1]!;
+      const resumed = await runJob(makeJob({ spec: s, plugins }), { registries: reg, backend: testBackend(files), plugins, resume: { state, record: { location: 'mem:resumed', epoch: async () => {}, checkpoint: async () => {}, finish: async () => {}, fail: async () => {} } } });
+      expect(resumed.summary!.weightsSha256).toBe(full.summary!.weightsSha256);
+      expect(withoutSeconds(resumed.summary!.history)).toEqual(withoutSeconds(full.summary!.history));
+      expect(resumed.summary!.measured).toEqual(full.summary!.measured);
+    }
+  });
+
+  it('stops when its signal is aborted, keeping the last complete epoch', async () => {
+    const signal = { aborted: false };
+    const outcome = await runJob(makeJob({ spec: spec({ 'training.epochs': 5 }), plugins }), {
+      registries: reg,
+      backend: testBackend(files),
+      plugins,
+      signal,
+      onEvent: (e) => {
+        if (e.type === 'epoch' && e.record.epoch === 2) signal.aborted = true;
+      },
+    });
+    expect(outcome.status).toBe('interrupted');
+    expect(outcome.summary!.history).toHaveLength(2);
+  });
+
+  it('refuses a job that needs a plugin this runner does not have', async () => {
+    const job = makeJob({ spec: spec(), plugins: [...plugins, { name: 'modelspec-plugin-acme', version: '1.0.0' }] });
+    const events: RunEvent[] = [];
+    await expect(runJob(job, { registries: reg, backend: testBackend(files), plugins, onEvent: (e) => events.push(e) })).rejects.toThrow(/needs the plugin\(s\) modelspec-plugin-acme@1\.0\.0/);
+    expect(events).toEqual([{ type: 'failed', job: job.id, error: expect.objectContaining({ code: 'missing-plugin' }) }]);
+  });
+
+  it('scores one cross-validation fold', async () => {
+    const o = await runJob(makeJob({ spec: spec(), plugins, fold: { folds: 3, index: 1, scoreBy: 'accuracy' } }), { registries: reg, backend: testBackend(files), plugins });
+    expect(o.fold!.score).toBeGreaterThanOrEqual(0);
+    expect(o.counts.train + o.counts.validation).toBe(240);
+    expect(o.location).toBeNull();
+  });
+});

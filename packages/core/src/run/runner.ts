@@ -1,0 +1,240 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Backend, ModelMetadata } from '../backend/backend.js';
+import { checkSpec } from '../check/check.js';
+import { compileModel } from '../compile/compile.js';
+import { ModelspecError, RunError } from '../errors.js';
+import { formatIssue } from '../render.js';
+import type { LoadedSpec } from '../spec/load.js';
+import type { Registries } from '../spec/registries.js';
+import { summarizeRun } from '../report/compare.js';
+import { stratifiedKFold } from '../search/folds.js';
+import { chooseEngine, inputShapeOf, loadSpecData, runExperiment, trainOptionsFor, type ExperimentResult } from '../training/experiment.js';
+import { evaluateExamples, trainModel, type Examples } from '../training/loop.js';
+import { disposeData, prepareData } from '../training/prepare.js';
+import type { TrainState } from '../training/state.js';
+import { MODELSPEC_VERSION } from '../plugin/define.js';
+import type { PluginRecord } from '../plugin/host.js';
+import type { ErrorData, RunEvent } from './events.js';
+import { canonicalJson as canonical, type RunJob } from './job.js';
+import { statusOf, type RunOutcome } from './outcome.js';
+import type { RunRecord, RunStore } from './store.js';
+
+/** A stop request: an AbortSignal (in Node and browsers alike), or anything with `aborted`. */
+export interface StopSignal {
+  readonly aborted: boolean;
+}
+
+/** Where a job runs: the registries and backend of this process, and where its records go. */
+export interface RunnerContext {
+  registries: Registries;
+  backend: Backend;
+  /** Where a `train` job's records go; none keeps nothing but the outcome. */
+  store?: RunStore | null;
+  /** The plugins loaded here: a job that needs one that is missing is refused. */
+  plugins?: readonly PluginRecord[];
+  signal?: StopSignal;
+  onEvent?: (e: RunEvent) => void;
+  /** Write a checkpoint at every epoch's end (default true when there is a store). */
+  checkpoints?: boolean;
+  /** Go on from this checkpoint (a resumed run), written into this store record. */
+  resume?: { state: TrainState; record: RunRecord } | null;
+  /** Decoded datasets shared by the jobs of one executor (the folds of a search load the data once). */
+  dataCache?: Map<string, ReturnType<typeof loadSpecData>>;
+}
+
+/** An error as data, for events and job records. */
+export function errorData(e: unknown): ErrorData {
+  if (e instanceof ModelspecError) return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** What a saved model records about itself. */
+export function modelMetadata(result: ExperimentResult, plugins: readonly PluginRecord[]): ModelMetadata {
+  const { spec } = result;
+  return {
+    modelspecVersion: MODELSPEC_VERSION,
+    spec,
+    classNames: result.classNames,
+    inputShape: result.inputShape,
+    preprocess: { divideBy: spec.data.preprocess.divideBy, labels: spec.data.preprocess.labels },
+    seed: spec.seed,
+    engine: result.engine.name,
+    plugins: [...plugins],
+  };
+}
+
+/** A job's spec, checked again here (a job is data from elsewhere: a queue, a page), as the stages take it. */
+function checkedSpec(job: RunJob, ctx: RunnerContext): LoadedSpec {
+  const have = ctx.plugins ?? [];
+  const missing = job.plugins.filter((p) => !have.some((h) => h.name === p.name));
+  if (missing.length) {
+    throw new RunError('missing-plugin', `job ${job.id} needs the plugin(s) ${missing.map((p) => `${p.name}@${p.version}`).join(', ')}, which are not loaded here`, `load them with --plugin ${missing.map((p) => p.name).join(' --plugin ')}`);
+  }
+  const check = checkSpec(job.spec, ctx.registries, { parameterMismatch: 'warning' });
+  const errors = check.issues.filter((i) => i.severity === 'error');
+  if (errors.length) throw new RunError('invalid-job', `job ${job.id}: its spec does not check: ${errors.slice(0, 3).map((i) => formatIssue(i)).join('; ')}`);
+  return { file: job.specFile ?? job.spec.name, spec: job.spec, check, issues: [], source: null as never };
+}
+
+const gather = (e: Examples, idx: Int32Array): Examples =>
+  tf.tidy(() => {
+    const i = tf.tensor1d(idx, 'int32');
+    return { x: tf.gather(e.x, i), y: tf.gather(e.y, i) };
+  });
+
+function cachedData(loaded: LoadedSpec, ctx: RunnerContext) {
+  const key = canonical(loaded.spec.data.dataset);
+  let d = ctx.dataCache?.get(key);
+  if (!d) {
+    d = loadSpecData(loaded.spec, ctx.backend, ctx.registries);
+    ctx.dataCache?.set(key, d);
+    d.catch(() => ctx.dataCache?.delete(key));
+  }
+  return d;
+}
+
+/** One fold of a cross-validation: train on the other k-1 stratified folds of the training set, score on this one (sklearn's fit loop). */
+async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit: (e: RunEvent) => void): Promise<RunOutcome> {
+  const f = job.fold!;
+  const data = await cachedData(loaded, ctx);
+  let fellBackFrom: { name: string; reason: string } | null = null;
+  const engine = await chooseEngine(loaded, ctx.backend, ctx.registries, data.classNames.length, job.engine ?? undefined, (_e, from) => (fellBackFrom = from ?? null));
+  const n = Math.min(job.limit ?? Infinity, data.dataset.train.count);
+  const fold = stratifiedKFold(data.dataset.train.labels.subarray(0, n), f.folds)[f.index]!;
+  // the folds are the validation: the spec's own split is not used
+  const spec = { ...loaded.spec, data: { ...loaded.spec.data, validation: { type: 'none' as const } } };
+  const all = prepareData({ train: data.dataset.train, test: null }, spec, inputShapeOf(loaded), data.classNames.length, { limit: n });
+  const counts = { train: fold.train.length, validation: fold.test.length, test: 0 };
+  emit({ type: 'started', job: job.id, location: null, engine, fellBackFrom, counts, resumedFrom: null });
+  const train = gather(all.train, fold.train);
+  const test = gather(all.train, fold.test);
+  disposeData(all);
+  const model = compileModel(loaded.spec, loaded.check.graph, ctx.registries);
+  const opts = trainOptionsFor(loaded.spec, ctx.registries, { onBatch: (p) => emit({ type: 'batch', job: job.id, progress: p }), shouldStop: () => !!ctx.signal?.aborted }, ctx.backend.engine(engine.name));
+  try {
+    const t0 = performance.now();
+    const trained = await trainModel(model, train, null, opts);
+    if (trained.stopReason === 'interrupted') throw new RunError('interrupted', 'the search was interrupted');
+    const t1 = performance.now();
+    const ev = evaluateExamples(model, test, { ...opts, batchSize: Math.max(256, loaded.spec.training.batchSize) });
+    const score = ev.values[f.scoreBy === 'loss' ? 'loss' : 'accuracy']!;
+    return {
+      job: job.id,
+      status: statusOf(trained.stopReason),
+      engine,
+      location: null,
+      classNames: [...data.classNames],
+      summary: null,
+      fold: { score, fitSeconds: (t1 - t0) / 1000, scoreSeconds: (performance.now() - t1) / 1000 },
+      counts,
+    };
+  } finally {
+    opts.optimizer.dispose();
+    model.dispose();
+    for (const t of [train.x, train.y, test.x, test.y]) t.dispose();
+  }
+}
+
+/** A `train` job: one run of a spec, recorded in the store as it goes (epochs, checkpoints, results, model). */
+async function runTrain(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit: (e: RunEvent) => void): Promise<RunOutcome> {
+  let record: RunRecord | null = ctx.resume?.record ?? null;
+  let fellBackFrom: { name: string; reason: string } | null = null;
+  const checkpoints = ctx.checkpoints ?? !!ctx.store;
+  const plugins = [...(ctx.plugins ?? [])];
+  try {
+    const result = await runExperiment(
+      loaded,
+      ctx.backend,
+      ctx.registries,
+      { engine: job.engine ?? undefined, limit: job.limit ?? undefined, testLimit: job.testLimit ?? undefined, resume: ctx.resume?.state ?? null },
+      {
+        onEngine: (_e, from) => (fellBackFrom = from ?? null),
+        onStart: async (info) => {
+          if (!record && ctx.store) record = await ctx.store.begin(job, { engine: info.engine, counts: info.counts, files: info.files, modelspecVersion: MODELSPEC_VERSION, plugins });
+          emit({ type: 'started', job: job.id, location: record?.location ?? null, engine: info.engine, fellBackFrom, counts: info.counts, resumedFrom: ctx.resume?.state.epoch ?? null });
+        },
+        onBatch: (p) => emit({ type: 'batch', job: job.id, progress: p }),
+        onEpoch: async (r, state) => {
+          await record?.epoch(r);
+          emit({ type: 'epoch', job: job.id, record: r });
+          if (record && state && checkpoints) {
+            await record.checkpoint(await state());
+            emit({ type: 'checkpoint', job: job.id, epoch: r.epoch });
+          }
+        },
+        shouldStop: () => !!ctx.signal?.aborted,
+      },
+    );
+    try {
+      await record?.finish(result, result.spec.outputs.saveModel ? modelMetadata(result, plugins) : null);
+      const location = record?.location ?? null;
+      return {
+        job: job.id,
+        status: statusOf(result.stopReason),
+        engine: result.engine,
+        location,
+        classNames: result.classNames,
+        summary: summarizeRun(result, location),
+        fold: null,
+        counts: result.data.counts,
+      };
+    } finally {
+      result.model.dispose();
+    }
+  } catch (e) {
+    if (record) await record.fail(e);
+    throw e;
+  }
+}
+
+/**
+ * Runs one job here and now, saying what happens as serializable events, and
+ * resolves with its outcome (a stop asked for through `signal` ends it at the
+ * next batch, keeping the last complete epoch: status `interrupted`).
+ */
+export async function runJob(job: RunJob, ctx: RunnerContext): Promise<RunOutcome> {
+  const emit = (e: RunEvent) => ctx.onEvent?.(e);
+  try {
+    const loaded = checkedSpec(job, ctx);
+    const outcome = job.kind === 'fold' ? await runFold(job, loaded, ctx, emit) : await runTrain(job, loaded, ctx, emit);
+    emit({ type: 'finished', job: job.id, outcome });
+    return outcome;
+  } catch (e) {
+    emit({ type: 'failed', job: job.id, error: errorData(e) });
+    throw e;
+  }
+}
+
+/** Runs jobs: in this process, in worker processes, on a queue. */
+export type Executor = (job: RunJob, onEvent?: (e: RunEvent) => void) => Promise<RunOutcome>;
+
+/** The in-process executor: jobs one after another, sharing decoded datasets. */
+export function localExecutor(ctx: Omit<RunnerContext, 'onEvent' | 'resume' | 'dataCache'>): Executor {
+  const dataCache = new Map<string, ReturnType<typeof loadSpecData>>();
+  return (job, onEvent) => runJob(job, { ...ctx, dataCache, ...(onEvent ? { onEvent } : {}) });
+}
+
+/** The same job as an async stream of its events (for a Web Worker's message loop, or any consumer that iterates). */
+export async function* runEvents(job: RunJob, ctx: Omit<RunnerContext, 'onEvent'>): AsyncGenerator<RunEvent> {
+  const queue: RunEvent[] = [];
+  let wake: (() => void) | null = null;
+  let done = false;
+  const run = runJob(job, {
+    ...ctx,
+    onEvent: (e) => {
+      queue.push(e);
+      wake?.();
+    },
+  })
+    .catch(() => {}) // the failure is an event
+    .finally(() => {
+      done = true;
+      wake?.();
+    });
+  while (!done || queue.length) {
+    if (!queue.length) await new Promise<void>((r) => (wake = r));
+    wake = null;
+    while (queue.length) yield queue.shift()!;
+  }
+  await run;
+}

@@ -1,0 +1,46 @@
+import type { EngineStatus, ModelMetadata } from '../backend/backend.js';
+import type { ExperimentResult } from '../training/experiment.js';
+import type { EpochRecord } from '../training/loop.js';
+import type { TrainState } from '../training/state.js';
+import type { RunJob } from './job.js';
+import type { RunStatus } from './outcome.js';
+import type { PluginRecord } from '../plugin/host.js';
+
+/** What is known when a run starts: its data is loaded and checked, its engine chosen. */
+export interface RunStart {
+  engine: EngineStatus;
+  counts: { train: number; validation: number; test: number };
+  files: Record<string, { location: string; sha256: string }>;
+  modelspecVersion: string;
+  plugins: PluginRecord[];
+}
+
+/** One run's records as it goes. Every write is whole or absent; nothing is ever overwritten by another run. */
+export interface RunRecord {
+  /** Where the run is (a folder, a key): what reports and `runs` name. */
+  readonly location: string;
+  epoch(record: EpochRecord): Promise<void>;
+  /** The training state at an epoch's end; the previous checkpoint stays until this one is complete. */
+  checkpoint(state: TrainState): Promise<void>;
+  /** The run's results (and its model, unless metadata is null), and its final status. */
+  finish(result: ExperimentResult, metadata: ModelMetadata | null): Promise<void>;
+  fail(error: unknown): Promise<void>;
+}
+
+/** A run as stored: its job, status, history, and its last checkpoint if any. */
+export interface StoredRun {
+  location: string;
+  job: RunJob | null;
+  status: RunStatus;
+  history: EpochRecord[];
+  checkpoint: TrainState | null;
+}
+
+/**
+ * Where runs are kept: run folders (Node), IndexedDB (a browser), a queue's
+ * store. `begin` creates a new run, never reusing one.
+ */
+export interface RunStore {
+  begin(job: RunJob, start: RunStart): Promise<RunRecord>;
+  load(location: string): Promise<StoredRun>;
+}
