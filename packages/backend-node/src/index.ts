@@ -4,7 +4,9 @@ export { nodeEngines, cpuEngine, wasmEngine, nativeEngine, tensorflowEngine } fr
 export { nodePlugin } from './plugin.js';
 export type { Engine, EngineProbe } from './engines/engine.js';
 export { NodeDataSource } from './data/node-source.js';
-export { saveModelDir, loadModelDir } from './model-io.js';
+export { saveModelDir, loadModelDir, verifyWeights, weightsSha256 } from './model-io.js';
+export { readFileBounded, BoundedReadError, describeProblem, formatSize } from './read-bounded.js';
+export type { BoundedReadProblem } from './read-bounded.js';
 export { RunFolder } from './run-folder.js';
 export type { RunStatus } from './run-folder.js';
 export { RunRecorder } from './run-recorder.js';
