@@ -157,6 +157,12 @@ export async function loadModelDir(location: string): Promise<{ model: tfl.Layer
     const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: weightData.buffer, userDefinedMetadata: json.userDefinedMetadata as {} }));
     return { model, metadata };
   } catch (e) {
+    // A layer class a plugin registered under its package name (`modelspec-plugin-acme>Swish`) and the plugin is not loaded
+    const unknown = /Unknown layer: ([^\s>]+)>(\w+)/.exec((e as Error).message);
+    if (unknown) {
+      const [, plugin, cls] = unknown;
+      throw new ModelspecError('plugin-not-loaded', `${jsonPath}: the model has the layer ${cls} of the plugin ${plugin}, which is not loaded`, `load it with --plugin ${plugin} (or list it under "plugins" in modelspec.config.json)`);
+    }
     throw badModel(jsonPath, `tfjs cannot load the model it describes (${(e as Error).message})`);
   }
 }

@@ -75,7 +75,7 @@ function missingPlugin(name: unknown, known: string[], path: string): Issue | un
   if (ns === null || known.some((k) => namespaceOf(k) === ns)) return undefined;
   const pkg = pluginPackageName(ns);
   return issue('plugin-not-loaded', path, `unknown type ${show(name)}: it comes from the plugin ${pkg}, which is not loaded`, {
-    hint: `opt in with --plugin ${ns} (or a path to the plugin), or list "${ns}" under "plugins" in modelspec.config.json`,
+    hint: `opt in with --plugin ${ns} or a path to it, or list "${ns}" under "plugins" in modelspec.config.json`,
     received: show(name),
   });
 }
