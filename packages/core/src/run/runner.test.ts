@@ -72,11 +72,36 @@ describe('runJob', () => {
     const full = await runJob(makeJob({ spec: s, plugins }), { registries: reg, backend: testBackend(files), store, plugins });
     for (const from of [1, 3]) {
       const state = runs[0]!.checkpoints[from - 1]!;
-      const resumed = await runJob(makeJob({ spec: s, plugins }), { registries: reg, backend: testBackend(files), plugins, resume: { state, record: { location: 'mem:resumed', epoch: async () => {}, checkpoint: async () => {}, finish: async () => {}, fail: async () => {} } } });
+      const record = async () => ({ location: 'mem:resumed', epoch: async () => {}, checkpoint: async () => {}, finish: async () => {}, fail: async () => {} });
+      const resumed = await runJob(makeJob({ spec: s, plugins }), { registries: reg, backend: testBackend(files), plugins, resume: { state, record } });
       expect(resumed.summary!.weightsSha256).toBe(full.summary!.weightsSha256);
       expect(withoutSeconds(resumed.summary!.history)).toEqual(withoutSeconds(full.summary!.history));
       expect(resumed.summary!.measured).toEqual(full.summary!.measured);
     }
+  });
+
+  it('a stop mid-epoch checkpoints at the end of the batch, and a resume from there ends like the run that never stopped', async () => {
+    const s = spec({ 'training.epochs': 3 });
+    const full = await runJob(makeJob({ spec: s, plugins }), { registries: reg, backend: testBackend(files), plugins });
+    const { store, runs } = memoryStore();
+    const signal = { aborted: false };
+    const stopped = await runJob(makeJob({ spec: s, plugins }), {
+      registries: reg,
+      backend: testBackend(files),
+      store,
+      plugins,
+      signal,
+      onEvent: (e) => {
+        if (e.type === 'batch' && e.progress.epoch === 2 && e.progress.batch === 10) signal.aborted = true;
+      },
+    });
+    expect(stopped.status).toBe('interrupted');
+    const state = runs[0]!.checkpoints.at(-1)!;
+    expect([state.epoch, state.batch, state.sums.length]).toEqual([1, 10, 2]);
+    const record = async () => ({ location: 'mem:resumed', epoch: async () => {}, checkpoint: async () => {}, finish: async () => {}, fail: async () => {} });
+    const resumed = await runJob(makeJob({ spec: s, plugins }), { registries: reg, backend: testBackend(files), plugins, resume: { state, record } });
+    expect(resumed.summary!.weightsSha256).toBe(full.summary!.weightsSha256);
+    expect(withoutSeconds(resumed.summary!.history)).toEqual(withoutSeconds(full.summary!.history));
   });
 
   it('stops when its signal is aborted, keeping the last complete epoch', async () => {

@@ -17,7 +17,18 @@ import type { PluginRecord } from '../plugin/host.js';
 import type { ErrorData, RunEvent } from './events.js';
 import { canonicalJson as canonical, type RunJob } from './job.js';
 import { statusOf, type RunOutcome } from './outcome.js';
-import type { RunRecord, RunStore } from './store.js';
+import type { RunRecord, RunStart, RunStore } from './store.js';
+
+/** What a resumed run goes on from, and what must not have changed since. */
+export interface ResumeFrom {
+  state: TrainState | null;
+  /** Reopens the stored run's record once the run knows its engine. */
+  record(start: RunStart): Promise<RunRecord>;
+  /** The dataset files the run was trained on: a resume refuses other bytes. */
+  files?: Record<string, { sha256: string }>;
+  /** The engine the run was trained on: a resume on another one would not give the same weights. */
+  engine?: string;
+}
 
 /** A stop request: an AbortSignal (in Node and browsers alike), or anything with `aborted`. */
 export interface StopSignal {
@@ -36,8 +47,8 @@ export interface RunnerContext {
   onEvent?: (e: RunEvent) => void;
   /** Write a checkpoint at every epoch's end (default true when there is a store). */
   checkpoints?: boolean;
-  /** Go on from this checkpoint (a resumed run), written into this store record. */
-  resume?: { state: TrainState; record: RunRecord } | null;
+  /** Go on with a stored run: from its checkpoint (or from the start, when it has none), in its own record. */
+  resume?: ResumeFrom | null;
   /** Decoded datasets shared by the jobs of one executor (the folds of a search load the data once). */
   dataCache?: Map<string, ReturnType<typeof loadSpecData>>;
 }
@@ -137,37 +148,50 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
 
 /** A `train` job: one run of a spec, recorded in the store as it goes (epochs, checkpoints, results, model). */
 async function runTrain(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit: (e: RunEvent) => void): Promise<RunOutcome> {
-  let record: RunRecord | null = ctx.resume?.record ?? null;
+  let record: RunRecord | null = null;
   let fellBackFrom: { name: string; reason: string } | null = null;
-  const checkpoints = ctx.checkpoints ?? !!ctx.store;
+  const checkpoints = ctx.checkpoints ?? !!(ctx.store || ctx.resume);
   const plugins = [...(ctx.plugins ?? [])];
+  const resume = ctx.resume ?? null;
+  const engine = resume?.engine ?? job.engine ?? undefined;
+  const checkpoint = async (state: () => Promise<TrainState>, epoch: number) => {
+    if (!record || !checkpoints) return;
+    await record.checkpoint(await state());
+    emit({ type: 'checkpoint', job: job.id, epoch });
+  };
   try {
     const result = await runExperiment(
       loaded,
       ctx.backend,
       ctx.registries,
-      { engine: job.engine ?? undefined, limit: job.limit ?? undefined, testLimit: job.testLimit ?? undefined, resume: ctx.resume?.state ?? null },
+      { engine, limit: job.limit ?? undefined, testLimit: job.testLimit ?? undefined, resume: resume?.state ?? null },
       {
         onEngine: (_e, from) => (fellBackFrom = from ?? null),
         onStart: async (info) => {
-          if (!record && ctx.store) record = await ctx.store.begin(job, { engine: info.engine, counts: info.counts, files: info.files, modelspecVersion: MODELSPEC_VERSION, plugins });
-          emit({ type: 'started', job: job.id, location: record?.location ?? null, engine: info.engine, fellBackFrom, counts: info.counts, resumedFrom: ctx.resume?.state.epoch ?? null });
+          if (resume?.files) {
+            const changed = Object.entries(resume.files).filter(([k, f]) => info.files[k]?.sha256 !== f.sha256);
+            if (changed.length) {
+              throw new RunError('resume-data-changed', `the dataset file(s) ${changed.map(([k]) => info.files[k]?.location ?? k).join(', ')} differ from the ones the run was trained on (SHA-256)`, 'resume with the same data, or start a new run');
+            }
+          }
+          const start: RunStart = { engine: info.engine, counts: info.counts, files: info.files, modelspecVersion: MODELSPEC_VERSION, plugins };
+          record = resume ? await resume.record(start) : ctx.store ? await ctx.store.begin(job, start) : null;
+          emit({ type: 'started', job: job.id, location: record?.location ?? null, engine: info.engine, fellBackFrom, counts: info.counts, resumedFrom: resume?.state ? resume.state.epoch : null });
         },
         onBatch: (p) => emit({ type: 'batch', job: job.id, progress: p }),
         onEpoch: async (r, state) => {
           await record?.epoch(r);
           emit({ type: 'epoch', job: job.id, record: r });
-          if (record && state && checkpoints) {
-            await record.checkpoint(await state());
-            emit({ type: 'checkpoint', job: job.id, epoch: r.epoch });
-          }
+          if (state) await checkpoint(state, r.epoch);
         },
+        onInterrupt: (state) => checkpoint(state, -1),
         shouldStop: () => !!ctx.signal?.aborted,
       },
     );
+    const rec = record as RunRecord | null;
     try {
-      await record?.finish(result, result.spec.outputs.saveModel ? modelMetadata(result, plugins) : null);
-      const location = record?.location ?? null;
+      await rec?.finish(result, result.spec.outputs.saveModel ? modelMetadata(result, plugins) : null);
+      const location = rec?.location ?? null;
       return {
         job: job.id,
         status: statusOf(result.stopReason),
@@ -182,7 +206,7 @@ async function runTrain(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emi
       result.model.dispose();
     }
   } catch (e) {
-    if (record) await record.fail(e);
+    if (record) await (record as RunRecord).fail(e);
     throw e;
   }
 }

@@ -78,6 +78,8 @@ export interface ExperimentHooks {
   onBatch?(p: BatchProgress): void;
   /** After each epoch, with the training state as it stands (read out only when called). */
   onEpoch?(r: EpochRecord, state: (() => Promise<TrainState>) | null): Promise<void> | void;
+  /** A stop asked for mid-epoch: the state at the end of the current batch. */
+  onInterrupt?(state: () => Promise<TrainState>): Promise<void> | void;
   shouldStop?(): boolean;
 }
 
@@ -231,6 +233,7 @@ export function trainOptionsFor(spec: ResolvedModelSpec, reg: Registries, hooks:
     shouldStop: hooks.shouldStop,
     onBatch: hooks.onBatch,
     onEpoch: hooks.onEpoch,
+    onInterrupt: hooks.onInterrupt,
   };
 }
 

@@ -61,6 +61,12 @@ export interface TrainOptions {
   onEpoch?: (r: EpochRecord, state: (() => Promise<TrainState>) | null) => void | Promise<void>;
   /** Go on from this state (a checkpoint) instead of from the model's initial weights. */
   resume?: TrainState | null;
+  /**
+   * When a stop is asked for mid-epoch: the state at the end of the current
+   * batch (the partial epoch included), before the model goes back to the
+   * last complete epoch's weights.
+   */
+  onInterrupt?: (state: () => Promise<TrainState>) => void | Promise<void>;
 }
 
 function snapshot(model: tfl.LayersModel): tf.Tensor[] {
@@ -146,6 +152,8 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
   let history: EpochRecord[] = [];
   let lastGoodEpoch = 0;
   let step = 0;
+  /** Where a mid-epoch checkpoint left the next epoch: batches done, running sums, seconds spent. */
+  let partial: { batch: number; sums: number[]; seconds: number } | null = null;
   let best: { value: number; epoch: number; weights: tf.Tensor[] | null } | null = null;
   let wait = 0;
   if (o.resume) {
@@ -156,6 +164,7 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
     const r = o.resume.earlyStopping;
     if (r && r.best !== null) best = { value: r.best, epoch: r.bestEpoch, weights: r.bestWeights?.map(toTensor) ?? null };
     wait = r?.wait ?? 0;
+    if (o.resume.batch > 0) partial = { batch: o.resume.batch, sums: o.resume.sums, seconds: o.resume.partialSeconds };
   }
   let lastGood = snapshot(model);
   let stopReason: StopReason = 'completed';
@@ -172,14 +181,22 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
 
   try {
     for (let epoch = lastGoodEpoch + 1; epoch <= o.epochs; epoch++) {
-      const t0 = performance.now();
+      const t0 = performance.now() - (partial?.seconds ?? 0) * 1000;
       const order = o.order(epoch, n);
       const orderT = tf.tensor1d(order, 'int32');
-      let sums = tf.zeros([1 + o.metrics.length]);
+      let sums = partial ? tf.tensor1d(partial.sums, 'float32') : tf.zeros([1 + o.metrics.length]);
+      const first = partial?.batch ?? 0;
+      partial = null;
       let interrupted = false;
-      for (let b = 0; b < batches; b++) {
+      for (let b = first; b < batches; b++) {
         if (o.shouldStop?.()) {
           interrupted = true;
+          if (b > first && o.onInterrupt) {
+            const done = b;
+            const running = Array.from(await sums.data());
+            const at = { epoch: epoch - 1, step, batch: done, sums: running, partialSeconds: (performance.now() - t0) / 1000, weightsFromEpoch: lastGoodEpoch, history };
+            await o.onInterrupt(async () => captureTrainState(model, o.optimizer, { ...at, earlyStopping: await esState() }));
+          }
           break;
         }
         const start = b * o.batchSize;

@@ -32,6 +32,15 @@ export interface TrainState {
   epoch: number;
   /** Optimizer steps taken in all. */
   step: number;
+  /**
+   * Batches of epoch + 1 already done (0 at an epoch's end): a stop asked
+   * for mid-epoch checkpoints there, with the epoch's running sums.
+   */
+  batch: number;
+  /** Running sums of the loss and metrics over those batches (as the loop keeps them). */
+  sums: number[];
+  /** Seconds already spent in that partial epoch. */
+  partialSeconds: number;
   /** The model's weights (model.weights order). */
   weights: TensorData[];
   /** The optimizer's own weights (its getWeights(), iteration count first) and any scalars it keeps beside them (Adam's beta powers). */
@@ -78,7 +87,7 @@ export function restoreWeights(model: tfl.LayersModel, weights: readonly TensorD
 export async function captureTrainState(
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
-  loop: { epoch: number; step: number; weightsFromEpoch: number; history: readonly EpochRecord[]; earlyStopping: EarlyStoppingState | null },
+  loop: { epoch: number; step: number; batch?: number; sums?: number[]; partialSeconds?: number; weightsFromEpoch: number; history: readonly EpochRecord[]; earlyStopping: EarlyStoppingState | null },
 ): Promise<TrainState> {
   const named = await optimizer.getWeights();
   const scalars: Record<string, number> = {};
@@ -89,6 +98,9 @@ export async function captureTrainState(
   return {
     epoch: loop.epoch,
     step: loop.step,
+    batch: loop.batch ?? 0,
+    sums: loop.sums ?? [],
+    partialSeconds: loop.partialSeconds ?? 0,
     weights: await captureWeights(model),
     optimizer: { weights: await Promise.all(named.map((n) => tensorData(n.name, n.tensor))), scalars },
     dropout: Object.fromEntries(dropoutLayers(model).map((l) => [l.name, l.streamPosition])),
