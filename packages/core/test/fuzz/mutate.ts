@@ -147,8 +147,8 @@ export interface Plan {
 const benignOp: fc.Arbitrary<DataOp> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('insertLayer' as const), at: pick, layer }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('tweak' as const), at: pick, key: fc.constantFrom('units', 'filters', 'kernelSize', 'poolSize', 'strides', 'padding'), value: plausible }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('toGraph' as const), rewire: fc.constant([]), extraInput: fc.constant(false) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('inputShape' as const), dims: fc.constantFrom([28, 28, 1], [784], [28, 28], [1, 28, 28], [7, 7, 16]) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('toGraph' as const), rewire: fc.constant([] as { node: number; inputs: number[] }[]), extraInput: fc.constant(false) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('inputShape' as const), dims: fc.constantFrom<number[]>([28, 28, 1], [784], [28, 28], [1, 28, 28], [7, 7, 16]) }) },
 );
 
 export const plan: fc.Arbitrary<Plan> = fc.oneof(
@@ -193,14 +193,14 @@ function toGraph(model: Obj, op: Extract<DataOp, { op: 'toGraph' }>) {
   const layers = model['layers'];
   if (model['type'] !== 'sequential' || !Array.isArray(layers)) return;
   const names = layers.map((l, i) => (isObj(l) && typeof l['name'] === 'string' ? l['name'] : `n${i}`));
-  const nodesList = layers.map((l, i) => ({ ...(isObj(l) ? l : {}), name: names[i], ...(i > 0 ? { inputs: [names[i - 1]] } : {}) }));
+  const nodesList: Obj[] = layers.map((l, i) => ({ ...(isObj(l) ? l : {}), name: names[i], ...(i > 0 ? { inputs: [names[i - 1]] } : {}) }));
   if (op.extraInput) {
     nodesList.push({ type: 'input', name: 'extra', shape: [28, 28] });
     names.push('extra');
   }
   for (const r of op.rewire) {
     const node = nodesList[r.node % nodesList.length]!;
-    (node as Obj)['inputs'] = r.inputs.map((k) => names[k % names.length]);
+    node['inputs'] = r.inputs.map((k) => names[k % names.length]);
   }
   model['type'] = 'graph';
   delete model['layers'];
