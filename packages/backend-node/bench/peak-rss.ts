@@ -40,7 +40,7 @@ async function child(specFile: string, steps: number): Promise<PeakResult> {
   let calls = 0;
   const opts = { ...trainOptionsFor(spec, reg, { shouldStop: () => ++calls > steps }), earlyStopping: null };
   await trainModel(model, prepared.train, null, opts);
-  if (prepared.val) evaluateExamples(model, prepared.val, { ...opts, batchSize: Math.max(opts.batchSize, 256) });
+  if (prepared.val) await evaluateExamples(model, prepared.val, { ...opts, batchSize: Math.max(opts.batchSize, 256) });
   return { spec: s.name, engine: engine.name, steps, validationExamples: prepared.counts.validation, rssAfterData, maxRss: maxRss() };
 }
 

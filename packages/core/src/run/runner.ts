@@ -127,7 +127,7 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
     const trained = await trainModel(model, train, null, opts);
     if (trained.stopReason === 'interrupted') throw new RunError('interrupted', 'the search was interrupted');
     const t1 = performance.now();
-    const ev = evaluateExamples(model, test, { ...opts, batchSize: Math.max(256, loaded.spec.training.batchSize) });
+    const ev = await evaluateExamples(model, test, { ...opts, batchSize: Math.max(256, loaded.spec.training.batchSize) });
     const score = ev.values[f.scoreBy === 'loss' ? 'loss' : 'accuracy']!;
     return {
       job: job.id,

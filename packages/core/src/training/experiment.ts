@@ -131,7 +131,7 @@ async function sha256OfWeights(model: tfl.LayersModel, hash: (b: Uint8Array) => 
 /** Loss, metrics, confusion matrix, classification report and the first predictions on a test set. */
 export async function evaluateTestSet(model: tfl.LayersModel, test: Examples, spec: ResolvedModelSpec, reg: Registries, classNames: string[]): Promise<TestEvaluation> {
   const lossSpec = spec.training.loss as unknown as { type: string } & Record<string, unknown>;
-  const ev = evaluateExamples(
+  const ev = await evaluateExamples(
     model,
     test,
     {

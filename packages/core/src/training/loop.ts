@@ -90,14 +90,16 @@ export function regularizationLoss(model: tfl.LayersModel): tf.Scalar {
 /**
  * Loss and metrics over a whole set, in batches, without training behaviour
  * (dropout off, batch norm on moving statistics). The loss includes the
- * regularization penalties, as Keras's `evaluate` reports it.
+ * regularization penalties, as Keras's `evaluate` reports it. Results are
+ * read back asynchronously: a GPU engine in Node (webgpu on Dawn) has no
+ * synchronous read, and in a browser a sync read would block the page.
  */
-export function evaluateExamples(
+export async function evaluateExamples(
   model: tfl.LayersModel,
   data: Examples,
   o: Pick<TrainOptions, 'loss' | 'metrics' | 'labels'> & { batchSize: number },
   keepPredictions = false,
-): { values: Record<string, number>; predictions: Int32Array | null; probabilities: Float32Array | null } {
+): Promise<{ values: Record<string, number>; predictions: Int32Array | null; probabilities: Float32Array | null }> {
   const n = data.x.shape[0]!;
   const sums = new Float64Array(1 + o.metrics.length);
   const predictions = keepPredictions ? new Int32Array(n) : null;
@@ -113,18 +115,18 @@ export function evaluateExamples(
       const parts = [tf.mul(f.loss(yb), size), ...o.metrics.map((m) => m.kind.sum(yb, p, o.labels))];
       return keepPredictions ? [tf.stack(parts), p] : [tf.stack(parts)];
     }) as [tf.Tensor, tf.Tensor?];
-    stats.dataSync().forEach((v, i) => (sums[i] = sums[i]! + v));
+    (await stats.data()).forEach((v, i) => (sums[i] = sums[i]! + v));
     stats.dispose();
     if (pred) {
-      probabilities!.set(pred.dataSync() as Float32Array, start * k);
+      probabilities!.set((await pred.data()) as Float32Array, start * k);
       const am = tf.argMax(pred, -1);
-      predictions!.set(am.dataSync() as Int32Array, start);
+      predictions!.set((await am.data()) as Int32Array, start);
       am.dispose();
       pred.dispose();
     }
   }
   const reg = regularizationLoss(model);
-  const values: Record<string, number> = { loss: sums[0]! / n + reg.dataSync()[0]! };
+  const values: Record<string, number> = { loss: sums[0]! / n + (await reg.data())[0]! };
   reg.dispose();
   o.metrics.forEach((m, i) => (values[m.name] = sums[i + 1]! / n));
   return { values, predictions, probabilities };
@@ -245,7 +247,7 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
         await o.onEpoch?.(history[history.length - 1]!, null);
         break;
       }
-      const valValues = val ? evaluateExamples(model, val, { ...o, batchSize: Math.max(o.batchSize, 256) }).values : null;
+      const valValues = val ? (await evaluateExamples(model, val, { ...o, batchSize: Math.max(o.batchSize, 256) })).values : null;
       const record: EpochRecord = { epoch, train: trainValues, val: valValues, seconds: (performance.now() - t0) / 1000 };
       history.push(record);
       release(lastGood);
