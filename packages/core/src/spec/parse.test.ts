@@ -57,5 +57,19 @@ describe('nestingDepth', () => {
 
   it('a tagged block scalar is text, not structure', () => {
     expect(nestingDepth('a: !!str |\n  [[[[[[\n  {{{{\nb: 1\n').depth).toBe(1);
+    expect(nestingDepth('a:\n  - note: |\n      [[[[[[[[\n').depth).toBe(3);
+  });
+
+  // Each of these once hid 5,000 levels from the pre-scan, and yaml overflowed the stack on them.
+  const deep = (open: string, close: string) => `${open.repeat(5000)}1${close.repeat(5000)}`;
+  it.each([
+    ['"|" inside a flow collection is not a block scalar', `reference: [ b: |\n  ${deep('[', ']')}\n]\n`],
+    ['">" inside a flow mapping is not a block scalar', `reference: { b: >\n  ${deep('{a: ', '}')}\n}\n`],
+    ['"- a: |" holds its text past the key, not past the dash', `reference:\n- a: |\n  ${deep('[', ']')}: 1\n`],
+    ['a quoted scalar over two lines ends at its closing quote', `reference: ["a\n  ", ${deep('[', ']')}]\n`],
+  ])('%s', (_what, text) => {
+    expect(nestingDepth(text).depth).toBeGreaterThan(64);
+    const r = parseSpecText(`specVersion: 1\nname: x\n${text}`, 'x.yaml');
+    expect(r.issues.map((i) => [i.code, i.message])).toEqual([['too-deep', 'nesting is deeper than 64 levels']]);
   });
 });

@@ -56,6 +56,9 @@ export function nestingDepth(text: string, limit = Infinity): { depth: number; l
   };
   let flow = 0;
   let blockScalar = -1; // indent of the key that opened a block scalar (| or >), -1 when none
+  // A quoted scalar may run over lines: on the next line, the first such quote closes it. What comes
+  // before it is counted as if it were structure (an overestimate); what comes after, as structure.
+  let openQuote: string | null = null;
   const indents: number[] = [];
   const lines = text.split(/\r?\n/);
   for (let li = 0; li < lines.length && max.depth <= limit; li++) {
@@ -67,18 +70,30 @@ export function nestingDepth(text: string, limit = Infinity): { depth: number; l
       if (body.length === 0 || i > blockScalar) continue;
       blockScalar = -1;
     }
+    const flowAtStart = flow;
+    let markers = 0;
     if (flow === 0 && body.length > 0 && !body.startsWith('#')) {
       while (indents.length && indents[indents.length - 1]! >= i) indents.pop();
       indents.push(i);
-      let markers = 0;
       for (let j = 0; body.startsWith('- ', j) || body.startsWith('? ', j) || (body[j] === '-' && j === body.length - 1); j += 2) markers++;
       note(indents.length + markers, li + 1, i + 1);
-      if (/(^|[:\-?]\s+)((![^\s]*|&[^\s]+)\s+)*[|>][-+0-9]*\s*(#.*)?$/.test(body)) blockScalar = i;
     }
     let quote: string | null = null;
+    let pending = openQuote;
     let prev = ''; // the last non-space character outside quotes on this line
     for (let j = i; j < line.length; j++) {
       const c = line[j]!;
+      if (pending) {
+        if (c === '\\' && pending === '"') {
+          j++;
+          continue;
+        }
+        if (c === pending) {
+          pending = null;
+          prev = c;
+          continue;
+        }
+      }
       if (quote) {
         if (c === '\\' && quote === '"') j++;
         else if (c === quote) quote = null;
@@ -103,6 +118,10 @@ export function nestingDepth(text: string, limit = Infinity): { depth: number; l
       } else if ((c === ']' || c === '}') && flow > 0) flow--;
       prev = c;
     }
+    openQuote = quote ?? pending;
+    // A block scalar (| or >) starts only outside flow collections; its text is what is indented past
+    // the key that holds it (`- key: |` holds it at the key's column, past the markers).
+    if (flowAtStart === 0 && flow === 0 && !openQuote && /(^|[:\-?]\s+)((![^\s]*|&[^\s]+)\s+)*[|>][-+0-9]*\s*(#.*)?$/.test(body)) blockScalar = i + 2 * markers;
   }
   return max;
 }

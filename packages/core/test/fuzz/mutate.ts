@@ -128,7 +128,17 @@ export const textOp: fc.Arbitrary<TextOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('dupLine' as const), at: pick }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('swapLines' as const), a: pick, b: pick }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('indent' as const), at: pick, delta: fc.integer({ min: -4, max: 4 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('nest' as const), at: pick, open: fc.constantFrom('[', '{a: ', '!!seq [', '&x [', '!t {k: ', '- '), depth: fc.integer({ min: 1, max: 3000 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('nest' as const),
+      at: pick,
+      // Openers that once hid nesting from the pre-scan: tags, anchors, block-scalar indicators inside
+      // flow collections, quoted scalars over lines.
+      open: fc.constantFrom('[', '{a: ', '!!seq [', '&x [', '!t {k: ', '- ', '[ b: |\n  [', '{ b: >\n  {a: ', '"\n  ", [', "'x\n ', [", '? [', '!<tag:x> ['),
+      depth: fc.integer({ min: 1, max: 3000 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('number' as const), at: pick, value: fc.constantFrom('0', '-1', '1e308', '.inf', '.nan', '0x10', '1_000', '2147483648', '3.5', '007', '-0') }) },
 );
 
@@ -309,7 +319,8 @@ export function applyText(text: string, ops: TextOp[]): string {
         break;
       }
       case 'nest': {
-        const close = op.open.includes('{') ? '}' : op.open.includes('[') ? ']' : '';
+        const last = op.open.trimEnd().slice(-1);
+        const close = last === '[' ? ']' : last === '{' || op.open.endsWith(': ') ? '}' : '';
         text = text.slice(0, at) + op.open.repeat(op.depth) + '1' + close.repeat(op.depth) + text.slice(at);
         break;
       }

@@ -70,6 +70,8 @@ function checkRejection(r: LoadResult, files: Map<string, string>) {
     const at = JSON.stringify(e);
     expect(e.message.trim(), at).not.toBe('');
     expect(e.message, at).not.toMatch(/undefined|\[object Object\]|call stack/);
+    // The depth pre-scan must refuse deep nesting before yaml recurses into it (an overflow there can abort Node).
+    expect(e.message, `${at}: nesting hidden from the pre-scan`).not.toBe('nesting is too deep to read');
     expect(e.loc, at).toBeDefined();
     const text = files.get(e.loc!.file);
     expect(text, `${at}: located in a file of the spec`).toBeDefined();
