@@ -50,6 +50,8 @@ export { exampleBody } from './spec/editor.js';
 export type { ModelSpec, ResolvedModelSpec } from './spec/schema.js';
 export { SPEC_VERSION } from './spec/sections.js';
 export { createValidator } from './spec/validate.js';
+export { standaloneValidatorModule, validationSchemaDigest, AJV_OPTIONS } from './spec/validate-standalone.js';
+export type { PrecompiledValidator } from './spec/validate-standalone.js';
 export { createSpecLoader } from './spec/load.js';
 export type { LoadedSpec, LoadResult, SpecLoader } from './spec/load.js';
 export { checkSpec, formatBytes, DEFAULT_MEMORY_BUDGET } from './check/check.js';

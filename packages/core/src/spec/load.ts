@@ -7,6 +7,7 @@ import { applyOverrides } from './overrides.js';
 import type { Registries } from './registries.js';
 import type { ResolvedModelSpec } from './schema.js';
 import { createValidator, type Validator } from './validate.js';
+import type { PrecompiledValidator } from './validate-standalone.js';
 
 export interface LoadOptions extends CheckOptions {
   /** `path → value` overrides applied before validation (`--set`, `--epochs`, `--seed`). */
@@ -33,8 +34,9 @@ export interface SpecLoader {
   loadComposed(text: string, file: string, read: SpecReader, opts?: LoadOptions): Promise<LoadResult>;
 }
 
-export function createSpecLoader(reg: Registries): SpecLoader {
-  const validator = createValidator(reg);
+/** `opts.precompiled`: the validator as Ajv standalone code (see createValidator), for pages that forbid `eval`. */
+export function createSpecLoader(reg: Registries, opts: { precompiled?: PrecompiledValidator } = {}): SpecLoader {
+  const validator = createValidator(reg, opts.precompiled);
 
   const fromSource = (source: ParsedSource, opts?: LoadOptions): LoadResult => {
     const file = source.file;

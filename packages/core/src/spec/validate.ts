@@ -1,4 +1,5 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { compileValidation, precompiledFor, type PrecompiledValidator } from './validate-standalone.js';
 import { issue, type Issue } from '../errors.js';
 import { namespaceOf, suggest } from '../registry/registry.js';
 import { pluginPackageName } from '../plugin/define.js';
@@ -197,11 +198,11 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-export function createValidator(reg: Registries): Validator {
+/** `precompiled`: Ajv standalone code for the built-in schema (no `eval`, for a strict CSP); used when it matches `reg`'s schema. */
+export function createValidator(reg: Registries, precompiled?: PrecompiledValidator): Validator {
   const schema = buildSpecSchema(reg);
-  const ajv = new Ajv2020({ allErrors: true, discriminator: true, useDefaults: true, strict: true, strictTypes: false, verbose: true });
   // Editor-only annotations (Markdown, snippets, did-you-mean hints) never reach Ajv.
-  const run: ValidateFunction = ajv.compile(forValidation(schema));
+  const run: ValidateFunction = precompiledFor(schema, precompiled) ?? compileValidation(forValidation(schema));
 
   /** The validator's first complaint about `spec` with `path` set to `value` (for search values). */
   const fieldCheck =
