@@ -1,0 +1,17 @@
+export { webPlugin, webEngines } from './plugin.js';
+export type { WebPluginOptions } from './plugin.js';
+export { webBackend } from './web-backend.js';
+export type { WebBackendOptions } from './web-backend.js';
+export { cpuEngine } from './engines/cpu.js';
+export { wasmEngine } from './engines/wasm.js';
+export type { WasmEngineOptions, WasmPaths } from './engines/wasm.js';
+export { webglEngine } from './engines/webgl.js';
+export { WebDataSource } from './data/web-source.js';
+export type { WebDataOptions } from './data/web-source.js';
+export { IndexedDbRunStore, DEFAULT_DATABASE } from './store/run-store.js';
+export type { WebRunRecord } from './store/run-store.js';
+export { modelFiles } from './store/models.js';
+export type { StoredModel } from './store/models.js';
+export { WorkerRunner, WorkerRunError } from './worker/runner.js';
+export type { WorkerRun } from './worker/runner.js';
+export type { ToWorker, FromWorker } from './worker/protocol.js';
