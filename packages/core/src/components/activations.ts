@@ -24,11 +24,14 @@ export const ActivationSchema = Type.Union(
   Object.keys(builtinActivations).map((k) => Type.Literal(k as ActivationName)),
 );
 
-export const activationSchema = (description: string, def: ActivationName = 'linear') =>
+/** An activation field; `examples` are what editors suggest first (a snippet for a new layer includes the field). */
+export const activationSchema = (description: string, def: ActivationName = 'linear', examples?: ActivationName[]) =>
   Type.Optional(
     Type.Unsafe<ActivationName>({
       type: 'string',
       enum: Object.keys(builtinActivations),
+      enumDescriptions: Object.values(builtinActivations),
+      ...(examples ? { examples } : {}),
       default: def,
       description,
     }),

@@ -16,53 +16,61 @@ const none = Type.Object({});
 const kind = <P extends TObject>(k: InitializerKind<P>) => k as unknown as InitializerKind;
 
 export const builtinInitializers = {
-  zeros: kind({ type: 'zeros', description: 'All zeros (Keras bias default).', params: none, build: () => tfl.initializers.zeros() }),
-  ones: kind({ type: 'ones', description: 'All ones.', params: none, build: () => tfl.initializers.ones() }),
+  zeros: kind({ type: 'zeros', description: 'All zeros (Keras bias default).', keras: 'tf.keras.initializers.Zeros', params: none, build: () => tfl.initializers.zeros() }),
+  ones: kind({ type: 'ones', description: 'All ones.', keras: 'tf.keras.initializers.Ones', params: none, build: () => tfl.initializers.ones() }),
   constant: kind({
     type: 'constant',
     description: 'Every element set to `value`.',
+    keras: 'tf.keras.initializers.Constant',
     params: Type.Object({ value: opt(Type.Number(), 0, 'The constant.') }),
     build: (p) => tfl.initializers.constant({ value: p.value ?? 0 }),
   }),
   glorotUniform: kind({
     type: 'glorotUniform',
     description: 'U(-l, l), l = sqrt(6 / (fan_in + fan_out)) (Keras kernel default).',
+    keras: 'tf.keras.initializers.GlorotUniform',
     params: none,
     build: (_p, seed) => tfl.initializers.glorotUniform({ seed }),
   }),
   glorotNormal: kind({
     type: 'glorotNormal',
     description: 'Truncated normal, stddev sqrt(2 / (fan_in + fan_out)).',
+    keras: 'tf.keras.initializers.GlorotNormal',
     params: none,
     build: (_p, seed) => tfl.initializers.glorotNormal({ seed }),
   }),
   heUniform: kind({
     type: 'heUniform',
     description: 'U(-l, l), l = sqrt(6 / fan_in).',
+    keras: 'tf.keras.initializers.HeUniform',
     params: none,
     build: (_p, seed) => tfl.initializers.heUniform({ seed }),
   }),
   heNormal: kind({
     type: 'heNormal',
     description: 'Truncated normal, stddev sqrt(2 / fan_in).',
+    keras: 'tf.keras.initializers.HeNormal',
     params: none,
     build: (_p, seed) => tfl.initializers.heNormal({ seed }),
   }),
   lecunUniform: kind({
     type: 'lecunUniform',
     description: 'U(-l, l), l = sqrt(3 / fan_in).',
+    keras: 'tf.keras.initializers.LecunUniform',
     params: none,
     build: (_p, seed) => tfl.initializers.leCunUniform({ seed }),
   }),
   lecunNormal: kind({
     type: 'lecunNormal',
     description: 'Truncated normal, stddev sqrt(1 / fan_in).',
+    keras: 'tf.keras.initializers.LecunNormal',
     params: none,
     build: (_p, seed) => tfl.initializers.leCunNormal({ seed }),
   }),
   randomUniform: kind({
     type: 'randomUniform',
     description: 'U(minval, maxval).',
+    keras: 'tf.keras.initializers.RandomUniform',
     params: Type.Object({
       minval: opt(Type.Number(), -0.05, 'Lower bound.'),
       maxval: opt(Type.Number(), 0.05, 'Upper bound.'),
@@ -72,6 +80,7 @@ export const builtinInitializers = {
   randomNormal: kind({
     type: 'randomNormal',
     description: 'N(mean, stddev).',
+    keras: 'tf.keras.initializers.RandomNormal',
     params: Type.Object({
       mean: opt(Type.Number(), 0, 'Mean.'),
       stddev: opt(Type.Number({ exclusiveMinimum: 0 }), 0.05, 'Standard deviation.'),

@@ -52,6 +52,7 @@ export const builtinLosses = {
   sparseCategoricalCrossentropy: kind({
     type: 'sparseCategoricalCrossentropy',
     description: 'Cross-entropy with integer class labels (Keras `sparse_categorical_crossentropy`).',
+    keras: 'tf.keras.losses.SparseCategoricalCrossentropy',
     labels: 'integer',
     params: Type.Object({ fromLogits }),
     compute: (p, yTrue, yPred) =>
@@ -66,6 +67,7 @@ export const builtinLosses = {
   categoricalCrossentropy: kind({
     type: 'categoricalCrossentropy',
     description: 'Cross-entropy with one-hot labels (Keras `categorical_crossentropy`).',
+    keras: 'tf.keras.losses.CategoricalCrossentropy',
     labels: 'oneHot',
     params: Type.Object({
       fromLogits,
@@ -86,6 +88,7 @@ export const builtinLosses = {
   meanSquaredError: kind({
     type: 'meanSquaredError',
     description: 'Mean of squared differences between one-hot labels and outputs.',
+    keras: 'tf.keras.losses.MeanSquaredError',
     labels: 'oneHot',
     params: Type.Object({}),
     compute: (_p, yTrue, yPred) => tf.tidy(() => tf.mean(tf.mean(tf.squaredDifference(yTrue, yPred), -1))),

@@ -20,16 +20,19 @@ export const builtinMetrics = {
   accuracy: {
     type: 'accuracy',
     description: "Fraction of examples whose highest output is the true class (Keras 'accuracy': sparse or categorical, following the labels).",
+    keras: "'accuracy'",
     sum: accuracySum,
   },
   sparseCategoricalAccuracy: {
     type: 'sparseCategoricalAccuracy',
     description: 'Accuracy against integer labels.',
+    keras: 'tf.keras.metrics.SparseCategoricalAccuracy',
     sum: (t, p) => accuracySum(t, p, 'integer'),
   },
   categoricalAccuracy: {
     type: 'categoricalAccuracy',
     description: 'Accuracy against one-hot labels.',
+    keras: 'tf.keras.metrics.CategoricalAccuracy',
     sum: (t, p) => accuracySum(t, p, 'oneHot'),
   },
 } satisfies Record<string, MetricKind>;

@@ -11,7 +11,7 @@ export interface OptimizerKind<P extends TObject = TObject> extends Plugin {
 }
 
 const kind = <P extends TObject>(k: OptimizerKind<P>) => k as unknown as OptimizerKind;
-const lr = (def: number) => opt(Type.Number({ exclusiveMinimum: 0 }), def, 'Learning rate.');
+const lr = (def: number) => opt(Type.Number({ exclusiveMinimum: 0, examples: [def] }), def, 'Learning rate.');
 const eps = opt(Type.Number({ exclusiveMinimum: 0 }), 1e-7, 'Small constant for numerical stability (Keras default 1e-7).');
 
 /** Defaults are Keras's (tf.keras.optimizers), not tfjs's. */
@@ -19,6 +19,7 @@ export const builtinOptimizers = {
   adam: kind({
     type: 'adam',
     description: 'Adam (Kingma & Ba). Keras `adam`: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.',
+    keras: 'tf.keras.optimizers.Adam',
     slots: 2,
     params: Type.Object({
       learningRate: lr(0.001),
@@ -31,6 +32,7 @@ export const builtinOptimizers = {
   adamax: kind({
     type: 'adamax',
     description: 'Adamax, Adam with the infinity norm. Keras defaults.',
+    keras: 'tf.keras.optimizers.Adamax',
     slots: 2,
     params: Type.Object({
       learningRate: lr(0.001),
@@ -43,6 +45,7 @@ export const builtinOptimizers = {
   sgd: kind({
     type: 'sgd',
     description: 'Stochastic gradient descent, with optional (Nesterov) momentum. Keras `sgd`: lr 0.01.',
+    keras: 'tf.keras.optimizers.SGD',
     slots: 1,
     params: Type.Object({
       learningRate: lr(0.01),
@@ -54,6 +57,7 @@ export const builtinOptimizers = {
   rmsprop: kind({
     type: 'rmsprop',
     description: 'RMSprop. Keras `rmsprop`: lr 0.001, rho 0.9, momentum 0, epsilon 1e-7.',
+    keras: 'tf.keras.optimizers.RMSprop',
     slots: 2,
     params: Type.Object({
       learningRate: lr(0.001),
@@ -67,6 +71,7 @@ export const builtinOptimizers = {
   adagrad: kind({
     type: 'adagrad',
     description: 'Adagrad. Keras `adagrad`: lr 0.001, initial accumulator 0.1.',
+    keras: 'tf.keras.optimizers.Adagrad',
     slots: 1,
     params: Type.Object({
       learningRate: lr(0.001),

@@ -18,18 +18,21 @@ export const builtinRegularizers = {
   l1: kind({
     type: 'l1',
     description: 'Adds l1 * sum(|w|) to the loss.',
+    keras: 'tf.keras.regularizers.L1',
     params: Type.Object({ l1: factor('L1') }),
     build: (p) => tfl.regularizers.l1({ l1: p.l1 ?? 0.01 }),
   }),
   l2: kind({
     type: 'l2',
     description: 'Adds l2 * sum(w^2) to the loss (`keras.regularizers.l2()`).',
+    keras: 'tf.keras.regularizers.L2',
     params: Type.Object({ l2: factor('L2') }),
     build: (p) => tfl.regularizers.l2({ l2: p.l2 ?? 0.01 }),
   }),
   l1l2: kind({
     type: 'l1l2',
     description: 'Adds l1 * sum(|w|) + l2 * sum(w^2) to the loss.',
+    keras: 'tf.keras.regularizers.L1L2',
     params: Type.Object({ l1: factor('L1'), l2: factor('L2') }),
     build: (p) => tfl.regularizers.l1l2({ l1: p.l1 ?? 0.01, l2: p.l2 ?? 0.01 }),
   }),

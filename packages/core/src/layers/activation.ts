@@ -6,11 +6,14 @@ import { builtinActivations, type ActivationName } from '../components/activatio
 export const activation = defineLayer({
   type: 'activation',
   description: 'Apply an activation function on its own (Keras `Activation`).',
+  keras: 'tf.keras.layers.Activation',
   arity: 1,
   params: Type.Object({
     activation: Type.Unsafe<ActivationName>({
       type: 'string',
       enum: Object.keys(builtinActivations),
+      enumDescriptions: Object.values(builtinActivations),
+      examples: ['relu'],
       description: 'The activation to apply.',
     }),
   }),

@@ -7,6 +7,7 @@ import { opt } from '../spec/fields.js';
 export const batchNormalization = defineLayer({
   type: 'batchNormalization',
   description: 'Normalize the last axis with batch statistics while training and moving averages at inference (Keras `BatchNormalization`).',
+  keras: 'tf.keras.layers.BatchNormalization',
   arity: 1,
   params: Type.Object({
     momentum: opt(Type.Number({ minimum: 0, maximum: 1 }), 0.99, 'Momentum of the moving mean and variance.'),

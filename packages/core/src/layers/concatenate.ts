@@ -6,6 +6,7 @@ import { opt } from '../spec/fields.js';
 export const concatenate = defineLayer({
   type: 'concatenate',
   description: 'Join several inputs along one axis; every other axis must agree (Keras `Concatenate`).',
+  keras: 'tf.keras.layers.Concatenate',
   arity: 'many',
   params: Type.Object({
     axis: opt(Type.Integer(), -1, 'Axis to join along, counted without the batch axis when positive (Keras counts it: Keras axis k is k - 1 here); -1 is the last.'),

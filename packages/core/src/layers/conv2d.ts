@@ -8,13 +8,14 @@ import { opt, PositiveInt, req, Size2, toPair } from '../spec/fields.js';
 export const conv2d = defineLayer({
   type: 'conv2d',
   description: '2-D convolution over (height, width, channels) inputs (Keras `Conv2D`).',
+  keras: 'tf.keras.layers.Conv2D',
   arity: 1,
   params: Type.Object({
-    filters: req(PositiveInt(), 'Number of output channels.'),
-    kernelSize: req(Size2(), 'Window size: one integer, or [height, width].'),
+    filters: req(PositiveInt({ examples: [32] }), 'Number of output channels.'),
+    kernelSize: req(Size2({ examples: [3] }), 'Window size: one integer, or [height, width].'),
     strides: opt(Size2(), 1, 'Step between windows: one integer, or [height, width].'),
     padding: paddingField('valid'),
-    activation: activationSchema('Activation applied to the output.'),
+    activation: activationSchema('Activation applied to the output.', 'linear', ['relu']),
     useBias: opt(Type.Boolean(), true, 'Whether the layer adds a bias per filter.'),
     kernelInitializer: initializerField('glorotUniform', 'Initializer of the kernel.'),
     biasInitializer: initializerField('zeros', 'Initializer of the bias.'),

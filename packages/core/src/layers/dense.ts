@@ -8,10 +8,11 @@ import { opt, PositiveInt, req } from '../spec/fields.js';
 export const dense = defineLayer({
   type: 'dense',
   description: 'Fully connected layer on the last axis: activation(x · kernel + bias).',
+  keras: 'tf.keras.layers.Dense',
   arity: 1,
   params: Type.Object({
-    units: req(PositiveInt(), 'Number of output units.'),
-    activation: activationSchema('Activation applied to the output.'),
+    units: req(PositiveInt({ examples: [128] }), 'Number of output units.'),
+    activation: activationSchema('Activation applied to the output.', 'linear', ['relu']),
     useBias: opt(Type.Boolean(), true, 'Whether the layer adds a bias vector.'),
     kernelInitializer: initializerField('glorotUniform', 'Initializer of the kernel.'),
     biasInitializer: initializerField('zeros', 'Initializer of the bias.'),

@@ -6,9 +6,10 @@ import { PositiveInt, req } from '../spec/fields.js';
 export const reshape = defineLayer({
   type: 'reshape',
   description: 'Reshape each example to `targetShape` (same number of elements).',
+  keras: 'tf.keras.layers.Reshape',
   arity: 1,
   params: Type.Object({
-    targetShape: req(Type.Array(PositiveInt(), { minItems: 1, maxItems: 8 }), 'New shape of one example, without the batch axis, e.g. [28, 28, 1].'),
+    targetShape: req(Type.Array(PositiveInt(), { minItems: 1, maxItems: 8, examples: [[28, 28, 1]] }), 'New shape of one example, without the batch axis, e.g. [28, 28, 1].'),
   }),
   infer: (p, inputs) => {
     const s = single(inputs);

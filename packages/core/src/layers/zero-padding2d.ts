@@ -15,6 +15,7 @@ function pads(p: PadSpec): [[number, number], [number, number]] {
 export const zeroPadding2d = defineLayer({
   type: 'zeroPadding2d',
   description: 'Pad height and width with zeros (Keras `ZeroPadding2D()` pads 1 on each side).',
+  keras: 'tf.keras.layers.ZeroPadding2D',
   arity: 1,
   params: Type.Object({
     padding: opt(

@@ -5,6 +5,8 @@ import { PluginError } from '../errors.js';
 export interface Plugin {
   readonly type: string;
   readonly description: string;
+  /** The Keras equivalent, as code (`tf.keras.layers.Dense`); editors show it with the kind. */
+  readonly keras?: string;
 }
 
 /**

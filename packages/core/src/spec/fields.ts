@@ -32,7 +32,7 @@ export function nullable<T extends TSchema>(schema: T, description: string) {
 export const PositiveInt = (o: object = {}) => Type.Integer({ minimum: 1, maximum: 2147483647, ...o });
 export const Fraction = (o: object = {}) => Type.Number({ minimum: 0, exclusiveMaximum: 1, ...o });
 /** A 2-D size: a single integer for both axes, or [rows, cols]. */
-export const Size2 = () => Type.Union([PositiveInt(), tuple(PositiveInt(), PositiveInt())]);
+export const Size2 = (o: object = {}) => Type.Union([PositiveInt(), tuple(PositiveInt(), PositiveInt())], o);
 export type Size2 = number | [number, number];
 export const toPair = (s: Size2): [number, number] => (Array.isArray(s) ? s : [s, s]);
 
@@ -44,7 +44,8 @@ export function discriminated<T extends TSchema[]>(branches: [...T], options: ob
   return Type.Unsafe<Static<T[number]>>({
     type: 'object',
     discriminator: { propertyName: 'type' },
-    properties: { type: { type: 'string', description: 'The kind.' } },
+    // No description here: editors show the first one they find, and each branch's `type` says which kind it is.
+    properties: { type: { type: 'string' } },
     required: ['type'],
     oneOf: branches,
     ...options,

@@ -2,12 +2,21 @@ import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox
 import type { Plugin } from '../registry/registry.js';
 import type { Registries } from './registries.js';
 import { discriminated, nullable, opt, PositiveInt, req } from './fields.js';
+import { fieldMarkdown, kindLine, kindMarkdown, withEditorHints } from './editor.js';
 import { EarlyStopping, Outputs, Preprocess, Provenance, Reference, Reproduce, Search, SPEC_VERSION, Validation } from './sections.js';
 
-/** A plugin's spec form: `{type, ...params}`, closed to unknown keys. */
-function branch(p: Plugin & { params: TObject }, extra: Record<string, TSchema> = {}, extraRequired: string[] = []): TSchema {
+/**
+ * A plugin's spec form: `{type, ...params}`, closed to unknown keys. Its
+ * `type` and each param carry Markdown naming the kind and its Keras
+ * equivalent, for editors (hover, completion).
+ */
+function branch(p: Plugin & { params: TObject }, noun: string, extra: Record<string, TSchema> = {}, extraRequired: string[] = []): TSchema {
+  const required = new Set(p.params.required ?? []);
+  const params = Object.fromEntries(
+    Object.entries(p.params.properties).map(([k, f]) => [k, { ...f, markdownDescription: fieldMarkdown(f, required.has(k), kindLine(p, noun)) }]),
+  );
   return Type.Object(
-    { type: Type.Literal(p.type, { description: p.description }), ...extra, ...p.params.properties },
+    { type: Type.Literal(p.type, { description: p.description, markdownDescription: kindMarkdown(p, noun, p.params) }), ...extra, ...params },
     {
       additionalProperties: false,
       description: p.description,
@@ -26,7 +35,13 @@ export type PluginSpec = { type: string } & Record<string, unknown>;
 const Sequential = Type.Object(
   {
     type: Type.Literal('sequential', { description: 'A stack of layers, each feeding the next (Keras `Sequential`). The first layer is an `input`.' }),
-    layers: req(Type.Array(Type.Unsafe<LayerSpec>({ $ref: '#/$defs/layer' }), { minItems: 2 }), 'The layers, first to last.'),
+    layers: req(
+      Type.Array(Type.Unsafe<LayerSpec>({ $ref: '#/$defs/layer' }), {
+        minItems: 2,
+        examples: [[{ type: 'input', shape: [28, 28] }, { type: 'flatten' }, { type: 'dense', units: 10, activation: 'softmax' }]],
+      }),
+      'The layers, first to last.',
+    ),
   },
   { additionalProperties: false },
 );
@@ -34,8 +49,14 @@ const Sequential = Type.Object(
 const Graph = Type.Object(
   {
     type: Type.Literal('graph', { description: 'Named nodes wired by name (the Keras functional API), for models that are not a stack.' }),
-    nodes: req(Type.Array(Type.Unsafe<NodeSpec>({ $ref: '#/$defs/node' }), { minItems: 2 }), 'The nodes; `input` nodes are the model inputs.'),
-    outputs: req(Type.Array(Type.String({ pattern: NAME }), { minItems: 1, maxItems: 1 }), 'Names of the nodes whose outputs the model returns (one for now).'),
+    nodes: req(
+      Type.Array(Type.Unsafe<NodeSpec>({ $ref: '#/$defs/node' }), {
+        minItems: 2,
+        examples: [[{ type: 'input', name: 'image', shape: [28, 28] }, { type: 'flatten', name: 'flat', inputs: ['image'] }, { type: 'dense', name: 'scores', inputs: ['flat'], units: 10, activation: 'softmax' }]],
+      }),
+      'The nodes; `input` nodes are the model inputs.',
+    ),
+    outputs: req(Type.Array(Type.String({ pattern: NAME }), { minItems: 1, maxItems: 1, examples: [['scores']] }), 'Names of the nodes whose outputs the model returns (one for now).'),
   },
   { additionalProperties: false },
 );
@@ -101,24 +122,25 @@ type DeepRequired<T> = T extends (infer U)[]
 export type ResolvedModelSpec = DeepRequired<Omit<ModelSpec, '$schema' | 'extends'>>;
 export type ResolvedLayer = LayerSpec & { name: string | null };
 
-function pluginUnion(items: (Plugin & { params: TObject })[], description: string, extra?: Record<string, TSchema>, extraRequired?: string[]) {
-  return discriminated(items.map((p) => branch(p, extra, extraRequired)), { description });
+function pluginUnion(items: (Plugin & { params: TObject })[], noun: string, description: string, extra?: Record<string, TSchema>, extraRequired?: string[]) {
+  return discriminated(items.map((p) => branch(p, noun, extra, extraRequired)), { description });
 }
 
 /** The one JSON Schema for specs, built from the registries (plugins included). */
 export function buildSpecSchema(reg: Registries): Record<string, unknown> {
   const initObjects = reg.initializers.values();
   const spec = specShape();
-  return {
+  return withEditorHints({
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://modelspec.dev/schema/modelspec.schema.json',
     title: 'modelspec',
     description: 'A machine-learning experiment as a file: data, model, training, and the published figures it reproduces.',
     ...JSON.parse(JSON.stringify(spec)),
     $defs: {
-      layer: pluginUnion(reg.layers.values(), 'A layer; `type` names the kind (as its tfjs factory: dense, conv2d, ...).', { name: layerName }),
+      layer: pluginUnion(reg.layers.values(), 'layer', 'A layer; `type` names the kind (as its tfjs factory: dense, conv2d, ...).', { name: layerName }),
       node: pluginUnion(
         reg.layers.values(),
+        'layer',
         'A graph node: a layer with a name and the names of its inputs.',
         {
           name: req(Type.String({ pattern: NAME }), 'Node name, referenced by other nodes and by `outputs`.'),
@@ -130,16 +152,21 @@ export function buildSpecSchema(reg: Registries): Record<string, unknown> {
       initializer: {
         description: 'A weight initializer: a name (default parameters), or {type, ...params}.',
         if: { type: 'string' },
-        then: { enum: reg.initializers.names() },
-        else: pluginUnion(initObjects, 'Initializer with parameters.'),
+        then: { enum: reg.initializers.names(), markdownEnumDescriptions: initObjects.map((k) => kindMarkdown(k, 'initializer', k.params)) },
+        else: pluginUnion(initObjects, 'initializer', 'Initializer with parameters.'),
       },
-      regularizer: pluginUnion(reg.regularizers.values(), 'A weight penalty added to the loss.'),
-      optimizer: pluginUnion(reg.optimizers.values(), 'The optimizer.'),
-      loss: pluginUnion(reg.losses.values(), 'The loss.'),
-      metric: { type: 'string', enum: reg.metrics.names(), description: 'A metric name.' },
-      dataset: pluginUnion(reg.datasets.values(), 'A dataset.'),
+      regularizer: pluginUnion(reg.regularizers.values(), 'regularizer', 'A weight penalty added to the loss.'),
+      optimizer: pluginUnion(reg.optimizers.values(), 'optimizer', 'The optimizer.'),
+      loss: pluginUnion(reg.losses.values(), 'loss', 'The loss.'),
+      metric: {
+        type: 'string',
+        enum: reg.metrics.names(),
+        description: 'A metric name.',
+        markdownEnumDescriptions: reg.metrics.values().map((k) => kindMarkdown(k, 'metric', {})),
+      },
+      dataset: pluginUnion(reg.datasets.values(), 'dataset', 'A dataset.'),
     },
-  };
+  });
 }
 
 export { PositiveInt };

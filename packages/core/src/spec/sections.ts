@@ -72,11 +72,11 @@ export const Validation = discriminated(
   [
     split('none', 'No validation data.', {}),
     split('tail', "Keras `validation_split`: the LAST fraction of the training arrays, taken before any shuffling.", {
-      fraction: req(Fraction({ exclusiveMinimum: 0 }), 'Fraction of the training set held out, e.g. 0.2.'),
+      fraction: req(Fraction({ exclusiveMinimum: 0, examples: [0.2] }), 'Fraction of the training set held out, e.g. 0.2.'),
     }),
     split('random', "sklearn `train_test_split(test_size, random_state)`: a seeded permutation, numpy's MT19937, the same indices as sklearn.", {
-      fraction: req(Fraction({ exclusiveMinimum: 0 }), 'test_size: fraction held out for validation, e.g. 0.2.'),
-      seed: req(Type.Integer({ minimum: 0, maximum: 4294967295 }), 'random_state.'),
+      fraction: req(Fraction({ exclusiveMinimum: 0, examples: [0.2] }), 'test_size: fraction held out for validation, e.g. 0.2.'),
+      seed: req(Type.Integer({ minimum: 0, maximum: 4294967295, examples: [42] }), 'random_state.'),
     }),
     split('testSet', 'The test set doubles as validation data (`validation_data=(x_test, y_test)`).', {}),
   ],

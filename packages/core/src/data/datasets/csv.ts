@@ -13,7 +13,7 @@ export const csv: DatasetKind = defineDataset({
   type: 'csv',
   description: 'Images from CSV files in the Kaggle layout: a `label,pixel1,...` header, then one image per line (label, then height*width integers 0..255).',
   params: Type.Object({
-    train: req(Type.String({ minLength: 1 }), 'Path of the training CSV (may be gzip-compressed); relative to the spec file.'),
+    train: req(Type.String({ minLength: 1, examples: ['data/train.csv'] }), 'Path of the training CSV (may be gzip-compressed); relative to the spec file.'),
     test: nullable(Type.String({ minLength: 1 }), 'Path of the test CSV; null when there is no test set.'),
     classNames: opt(
       Type.Array(Type.String({ minLength: 1 }), { minItems: 2 }),

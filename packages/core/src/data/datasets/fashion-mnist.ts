@@ -25,6 +25,7 @@ const HINT =
 export const fashionMnist: DatasetKind = defineDataset({
   type: 'fashionMnist',
   description: 'Zalando Fashion-MNIST: 60,000 training and 10,000 test 28x28 grayscale images of 10 clothing classes (official IDX files).',
+  keras: 'tf.keras.datasets.fashion_mnist.load_data()',
   params: Type.Object({
     dir: nullable(
       Type.String({ minLength: 1 }),

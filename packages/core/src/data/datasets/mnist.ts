@@ -11,6 +11,7 @@ const HINT =
 export const mnist: DatasetKind = defineDataset({
   type: 'mnist',
   description: 'LeCun et al. MNIST handwritten digits: 60,000 training and 10,000 test 28x28 grayscale images, labels 0..9 (official IDX files).',
+  keras: 'tf.keras.datasets.mnist.load_data()',
   params: Type.Object({
     dir: nullable(
       Type.String({ minLength: 1 }),
