@@ -44,7 +44,7 @@ export { parseSpecText, nestingDepth, PARSE_LIMITS } from './spec/parse.js';
 export type { ParsedSource } from './spec/parse.js';
 export { upgradeSpec } from './spec/upgrade.js';
 export { buildSpecSchema } from './spec/schema.js';
-export { formatSpec, FORMAT_LINE_WIDTH } from './spec/format.js';
+export { formatSpec, writeSpec, FORMAT_LINE_WIDTH } from './spec/format.js';
 export type { FormatResult } from './spec/format.js';
 export { exampleBody } from './spec/editor.js';
 export type { ModelSpec, ResolvedModelSpec } from './spec/schema.js';
