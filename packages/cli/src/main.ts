@@ -4,6 +4,8 @@ import { processIo, type Io } from './io.js';
 import { validateCommand } from './commands/validate.js';
 import { summaryCommand } from './commands/summary.js';
 import { schemaCommand } from './commands/schema.js';
+import { fmtCommand } from './commands/fmt.js';
+import { initCommand } from './commands/init.js';
 import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
@@ -18,7 +20,10 @@ import { VERSION } from './version.js';
 
 const EXAMPLES = `
 Examples:
+  $ modelspec init mlp.yaml --dataset mnist        a new spec from a template (MLP or small CNN)
   $ modelspec validate specs/                      check every spec in a folder
+  $ modelspec fmt specs/                           one layout: schema key order, block style, comments kept
+  $ modelspec fmt --check specs/                   fail when a spec is not formatted (CI)
   $ modelspec summary specs/e-shallow.yaml         layers, output shapes, parameter counts
   $ modelspec train specs/e-shallow.yaml --seed 1  train and evaluate; results in runs/
   $ modelspec train specs/a-mlp1.yaml --limit 2000 --epochs 2   a quick run
@@ -78,6 +83,25 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .description('Print the JSON Schema of specs (built from the registries).')
     .option('--write <file>', 'write it to a file instead')
     .action((o) => run(() => schemaCommand(o, io))());
+
+  program
+    .command('init')
+    .description('Write a new spec from a template: dataset, model (MLP or small CNN), validation scheme and seed from flags, or from questions in a terminal. Never overwrites a file.')
+    .argument('[file]', 'the spec to write', 'experiment.yaml')
+    .option('--dataset <name>', 'dataset kind (fashionMnist, mnist, csv, or a plugin\'s)')
+    .option('--template <name>', 'model template: mlp or cnn')
+    .option('--validation <scheme>', 'validation data: none, tail (Keras validation_split), random (sklearn train_test_split) or testSet')
+    .option('--seed <n>', 'the spec seed', int('--seed'))
+    .option('--name <name>', 'the spec name (default: from the file name)')
+    .option('-y, --yes', 'ask nothing: defaults for whatever the flags leave out')
+    .action((file: string, o) => run(() => initCommand(file, o, io))());
+
+  program
+    .command('fmt')
+    .description('Format specs (files or folders): keys in schema order, block mappings (editors complete there), comments and the modeline kept, same data.')
+    .argument('<spec...>', 'spec files or folders')
+    .option('--check', 'write nothing; exit 1 when a spec is not formatted (for CI)')
+    .action((paths: string[], o) => run(() => fmtCommand(paths, o, io))());
 
   program
     .command('train')
