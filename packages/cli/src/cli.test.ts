@@ -34,7 +34,7 @@ describe('modelspec validate / summary / schema', () => {
 
   it('points at the misspelled layer type with file:line:col and suggests the intended name', () => {
     const dir = tmp();
-    const text = readFileSync(join(root, 'specs/e-shallow.yaml'), 'utf8').replace('{ type: dense, units: 128', '{ type: dnese, units: 128');
+    const text = readFileSync(join(root, 'specs/e-shallow.yaml'), 'utf8').replace('type: dense\n      units: 128', 'type: dnese\n      units: 128');
     writeFileSync(join(dir, 'typo.yaml'), text);
     const line = text.split('\n').findIndex((l) => l.includes('dnese')) + 1;
     const col = text.split('\n')[line - 1]!.indexOf('dnese') + 1;
