@@ -28,6 +28,7 @@ const rules: Record<string, (spec: string) => string | null> = {
   core: (s) => (s.startsWith('@modelspec/') ? 'core depends on no other modelspec package' : NODE_BUILTINS.test(s) ? 'core is environment-free: no Node modules' : null),
   'backend-node': (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' ? 'a backend depends on core only' : null),
   'backend-web': (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' ? 'a backend depends on core only' : NODE_BUILTINS.test(s) ? 'backend-web runs in browsers: no Node modules' : null),
+  conformance: (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' && s !== '@modelspec/backend-node' ? 'the conformance kit depends on the public entry points of core and backend-node only, never on cli' : null),
   cli: () => null,
 };
 
