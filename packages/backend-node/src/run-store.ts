@@ -1,8 +1,45 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunError, type EpochRecord, type RunJob, type RunRecord, type RunStart, type RunStatus, type RunStore, type StoredRun } from '@modelspec/core';
+import { RunError, type EpochRecord, type RunJob, type RunOutcome, type RunRecord, type RunStart, type RunStatus, type RunStore, type StoredRun } from '@modelspec/core';
 import { RunRecorder } from './run-recorder.js';
 import { readCheckpoint } from './checkpoint.js';
+import { writeJsonAtomic } from './fs-atomic.js';
+import { ownerAlive } from './liveness.js';
+
+/** What run.json says about a run, with what only a look at its process can add. */
+export interface RunHead {
+  status: RunStatus;
+  job?: string;
+  name?: string;
+  seed?: number;
+  engine?: string;
+  pid?: number;
+  host?: string;
+  started?: string;
+  updated?: string;
+  finished?: string;
+  epochsCompleted?: number;
+  error?: string;
+}
+
+/**
+ * A run's status as a user should read it: a record that says `running`
+ * while its process is gone (killed, the machine rebooted) is `killed`.
+ */
+export function liveStatus(head: RunHead): RunStatus | 'killed' {
+  return head.status === 'running' && ownerAlive(head) === false ? 'killed' : head.status;
+}
+
+async function readJson<T>(file: string): Promise<T | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new RunError('run-unreadable', `${file}: ${(e as Error).message}`);
+  }
+}
+
+const RESUMABLE = new Set(['killed', 'interrupted', 'failed']);
 
 /** Runs as folders under one root (`runs/`): today's run folders, behind core's RunStore. */
 export class FsRunStore implements RunStore {
@@ -12,25 +49,70 @@ export class FsRunStore implements RunStore {
     return RunRecorder.begin(this.root, job, start);
   }
 
-  /** Goes on writing a stored run (a resume). */
+  /** Goes on writing a stored run (a resume), its history as its checkpoint has it. */
   reopen(run: StoredRun, start: RunStart): Promise<RunRecorder> {
     if (!run.job) throw new RunError('not-resumable', `${run.location}: this run has no job.json (it was made by an older modelspec)`);
-    return RunRecorder.reopen(run.location, run.job, start, run.history);
+    return RunRecorder.reopen(run.location, run.job, start, run.checkpoint?.history ?? []);
   }
 
   async load(location: string): Promise<StoredRun> {
-    const read = async <T>(f: string): Promise<T | null> => {
-      try {
-        return JSON.parse(await readFile(join(location, f), 'utf8')) as T;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw new RunError('run-unreadable', `${join(location, f)}: ${(e as Error).message}`);
-      }
-    };
-    const run = await read<{ status: RunStatus }>('run.json');
-    if (!run) throw new RunError('not-a-run', `${location} is not a run folder (it has no run.json)`);
+    const head = await readJson<RunHead>(join(location, 'run.json'));
+    if (!head) throw new RunError('not-a-run', `${location} is not a run folder (it has no run.json)`, 'pass a folder that modelspec train or reproduce made under runs/');
+    const env = await readJson<{ engine?: { name?: string }; dataset?: { files?: Record<string, { sha256: string }> } }>(join(location, 'environment.json'));
     const lines = await readFile(join(location, 'history.jsonl'), 'utf8').catch(() => '');
-    const history = lines.split('\n').filter(Boolean).map((l) => JSON.parse(l) as EpochRecord);
-    return { location, job: await read<RunJob>('job.json'), status: run.status, history, checkpoint: await readCheckpoint(location) };
+    const history: EpochRecord[] = [];
+    for (const l of lines.split('\n').filter(Boolean)) {
+      try {
+        history.push(JSON.parse(l) as EpochRecord);
+      } catch {
+        break; // a torn last line of a killed run
+      }
+    }
+    return {
+      location,
+      job: await readJson<RunJob>(join(location, 'job.json')),
+      status: liveStatus(head),
+      history,
+      checkpoint: await readCheckpoint(location),
+      engine: env?.engine?.name ?? null,
+      files: env?.dataset?.files ?? null,
+    };
+  }
+
+  private outcomeFile(jobId: string): string {
+    return join(this.root, '.jobs', `${jobId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+  }
+
+  async outcome(jobId: string): Promise<RunOutcome | null> {
+    const o = await readJson<RunOutcome>(this.outcomeFile(jobId));
+    if (!o || o.job !== jobId) return null;
+    // a kept train outcome stands for its run folder: gone folder, nothing to reuse
+    if (o.location && !(await readJson(join(o.location, 'run.json')))) return null;
+    return o;
+  }
+
+  async saveOutcome(outcome: RunOutcome): Promise<void> {
+    await writeJsonAtomic(this.outcomeFile(outcome.job), outcome);
+  }
+
+  /** The run folders under the root (newest first by their start), with their run.json. */
+  async list(): Promise<{ location: string; head: RunHead }[]> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    const out: { location: string; head: RunHead }[] = [];
+    for (const n of names) {
+      if (n.startsWith('.')) continue;
+      const location = join(this.root, n);
+      const head = await readJson<RunHead>(join(location, 'run.json')).catch(() => null);
+      if (head) out.push({ location, head });
+    }
+    return out.sort((a, b) => (b.head.started ?? '').localeCompare(a.head.started ?? ''));
+  }
+
+  async unfinished(jobId: string): Promise<StoredRun | null> {
+    for (const { location, head } of await this.list()) {
+      if (head.job !== jobId || !RESUMABLE.has(liveStatus(head))) continue;
+      return this.load(location);
+    }
+    return null;
   }
 }

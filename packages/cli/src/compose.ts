@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { createPluginHost, createSpecLoader, localExecutor, ModelspecError, type Backend, type Executor, type PluginEntry, type PluginHost, type Registries, type SpecLoader, type StopSignal } from '@modelspec/core';
+import { createPluginHost, createSpecLoader, localExecutor, resumableExecutor, ModelspecError, type Backend, type Executor, type PluginEntry, type PluginHost, type Registries, type SpecLoader, type StopSignal } from '@modelspec/core';
 import { findProjectConfig, FsRunStore, loadPlugin, nodePlugin } from '@modelspec/backend-node';
 
 /**
@@ -16,7 +16,12 @@ export interface Composition {
   configFile: string | null;
   backend(specDir?: string): Backend;
   store(root: string): FsRunStore;
-  executor(o: { specDir?: string; out: string; signal?: StopSignal }): Executor;
+  /**
+   * Runs jobs in this process, recording train jobs under `out`; unless
+   * `fresh`, a job that already ran to the end is reused and an unfinished
+   * one resumed (a re-run after a crash goes on where it stopped).
+   */
+  executor(o: { specDir?: string; out: string; signal?: StopSignal; fresh?: boolean }): Executor;
 }
 
 function composition(host: PluginHost, configFile: string | null): Composition {
@@ -31,7 +36,10 @@ function composition(host: PluginHost, configFile: string | null): Composition {
     configFile,
     backend,
     store,
-    executor: (o) => localExecutor({ registries: host.registries, backend: backend(o.specDir), store: store(o.out), plugins: host.records(), ...(o.signal ? { signal: o.signal } : {}) }),
+    executor: (o) => {
+      const ctx = { registries: host.registries, backend: backend(o.specDir), store: store(o.out), plugins: host.records(), ...(o.signal ? { signal: o.signal } : {}) };
+      return o.fresh ? localExecutor(ctx) : resumableExecutor(ctx);
+    },
   };
 }
 

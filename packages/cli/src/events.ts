@@ -19,6 +19,9 @@ export function renderRunEvent(e: RunEvent, io: Io, progress: Progress, label: s
       }
       break;
     }
+    case 'reused':
+      io.err(`${label}: already ran to the end${e.outcome.location ? ` in ${shown(e.outcome.location)}` : ''}; reusing it (--fresh runs it again)`);
+      break;
     case 'batch':
       progress.batch(e.progress);
       break;

@@ -1,6 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ModelspecError } from '@modelspec/core';
 import { processIo, type Io } from './io.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { outputError } from './output-dir.js';
 import { validateCommand } from './commands/validate.js';
 import { summaryCommand } from './commands/summary.js';
 import { schemaCommand } from './commands/schema.js';
@@ -16,6 +18,7 @@ import { reportCommand } from './commands/report.js';
 import { collectSet } from './overrides.js';
 import { compose } from './compose.js';
 import { pluginsCommand } from './commands/plugins.js';
+import { runsCommand } from './commands/runs.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -52,7 +55,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .description('A machine-learning experiment as a file: validate, train, evaluate and reproduce specs.')
     .version(VERSION)
     .showHelpAfterError()
-    .addHelpText('after', EXAMPLES)
+    .addHelpText('after', EXAMPLES + EXIT_CODES_HELP)
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride()
     .option('--plugin <name|path>', 'load a plugin (repeatable): a name resolved like ESLint plugins (acme → modelspec-plugin-acme) or a path; modelspec.config.json can list them too', collectList)
@@ -105,8 +108,9 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
 
   program
     .command('train')
-    .description('Train and evaluate a spec on its dataset; records everything in a new folder under runs/.')
-    .argument('<spec>', 'spec file')
+    .description('Train and evaluate a spec on its dataset; records everything in a new folder under runs/ (checkpointed every epoch). --resume <run folder> continues an interrupted or killed run.')
+    .argument('[spec]', 'spec file (with --resume: optional, checked against the run\'s)')
+    .option('--resume <run>', 'continue an interrupted or killed run from its last checkpoint, in its own folder')
     .option('--seed <n>', 'override the spec seed', int('--seed'))
     .option('--epochs <n>', 'override training.epochs', int('--epochs', 1))
     .option('--limit <n>', 'train on the first N training images only (a quick run)', int('--limit', 1))
@@ -116,7 +120,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--out <dir>', 'where run folders go', 'runs')
     .option('--memory-budget <MiB>', 'refuse specs whose estimated training memory exceeds this', mib)
     .option('--json', 'print metrics.json (with the run folder) when done')
-    .action((path: string, o) => run(() => trainCommand(path, o, io))());
+    .action((path: string | undefined, o) => run(() => trainCommand(path, o, io))());
 
   program
     .command('reproduce')
@@ -132,6 +136,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--reports <dir>', 'where report folders go (each reproduction gets a new one)', 'reports')
     .option('--write-table', 'update REPRODUCTIONS.md (in the current directory) with these results; full reproductions only')
     .option('--check', 'exit 1 unless every published figure is reproduced')
+    .option('--fresh', 'run every seed anew (by default a seed that already ran to the end under --out is reused, and an unfinished one resumed)')
     .option('--json', 'machine-readable output')
     .action((paths: string[], o) => run(() => reproduceCommand(paths, o, io))());
 
@@ -147,6 +152,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--set <path=value>', 'override any spec field (repeatable)', collectSet)
     .option('--engine <name>', 'tfjs engine')
     .option('--out <dir>', 'where the refit run folder goes', 'runs')
+    .option('--fresh', 'run every fold anew (by default folds that already ran are reused)')
     .option('--json', 'machine-readable output')
     .action((path: string, o) => run(() => searchCommand(path, o, io))());
 
@@ -181,6 +187,13 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .action((loc: string, input: string, o) => run(() => predictCommand(loc, input, o, io))());
 
   program
+    .command('runs')
+    .description('The runs under a folder, newest first: status (a run whose process is gone shows as killed), spec, seed, engine, epochs, test accuracy.')
+    .option('--out <dir>', 'the runs folder', 'runs')
+    .option('--json', 'machine-readable output')
+    .action((o) => run(() => runsCommand(o, io))());
+
+  program
     .command('plugins')
     .description('The plugins loaded (built-ins, modelspec.config.json, --plugin): versions, where each came from, and the kinds and engines it adds.')
     .option('--json', 'machine-readable output')
@@ -197,21 +210,36 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
 }
 
 
-/** Runs the CLI; returns the exit code (0 ok, 1 failed, 2 usage). */
+/** Runs the CLI; returns the exit code (see exit-codes.ts). */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
-  let code = 0;
+  let code: number = EXIT.ok;
   const program = buildProgram(io, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof ModelspecError) {
-      io.err(`error: ${e.message}${e.hint ? `\n  fix: ${e.hint}` : ''}`);
-      return 1;
-    }
-    throw e;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return renderError(e, io);
   }
+}
+
+/**
+ * Every error that reaches the top, rendered in this one place: a
+ * ModelspecError as `error:` and its fix; a file-system error from anywhere
+ * (a full disk, a folder that cannot be written) the same way; anything else
+ * is a bug in modelspec: one line, its stack only with MODELSPEC_DEBUG=1.
+ */
+export function renderError(e: unknown, io: Io, debug = process.env['MODELSPEC_DEBUG'] === '1'): number {
+  const stack = debug && e instanceof Error && e.stack ? e.stack : null;
+  const known = e instanceof ModelspecError ? e : outputError(e);
+  if (known) {
+    io.err(`error: ${known.message}${known.hint ? `\n  fix: ${known.hint}` : ''}`);
+    if (stack) io.err(stack);
+    return EXIT.error;
+  }
+  io.err(`internal error: ${e instanceof Error ? e.message : String(e)}`);
+  io.err(stack ?? '  this is a bug in modelspec: run again with MODELSPEC_DEBUG=1 for the stack trace, and report it');
+  return EXIT.error;
 }
 
 export { int, VERSION };

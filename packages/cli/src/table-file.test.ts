@@ -1,5 +1,6 @@
-import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableRow } from '@modelspec/core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,9 +30,25 @@ describe('updateReproductionsTable', () => {
     dir = await mkdtemp(join(tmpdir(), 'ms-table-'));
     await mkdir(join(dir, 'reports', '.reproductions.lock'), { recursive: true });
     const started = Date.now();
-    await expect(updateReproductionsTable(dir, join(dir, 'reports'), row('a'), null, ['a'], {}, 1000)).rejects.toThrow(/\.reproductions\.lock has been held for 1 s/);
+    await expect(updateReproductionsTable(dir, join(dir, 'reports'), row('a'), null, ['a'], {}, 1000)).rejects.toThrow(/\.reproductions\.lock has been held by an unknown writer for over 1 s/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     // nothing was written while the lock was held
     await expect(readFile(join(dir, 'reports', 'reproductions.json'), 'utf8')).rejects.toThrow();
+  });
+
+  it('takes over at once a lock whose writer was killed, and names a live one', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ms-table-'));
+    const lock = join(dir, 'reports', '.reproductions.lock');
+    await mkdir(lock, { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that has exited
+    await writeFile(join(lock, 'owner.json'), JSON.stringify({ pid: dead, host: hostname() }));
+    const started = Date.now();
+    await updateReproductionsTable(dir, join(dir, 'reports'), row('a'), null, ['a'], {}, 5000);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(JSON.parse(await readFile(join(dir, 'reports', 'reproductions.json'), 'utf8')).map((r: TableRow) => r.spec)).toEqual(['a']);
+
+    await mkdir(lock);
+    await writeFile(join(lock, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-11-30T09:00:00.000Z' }));
+    await expect(updateReproductionsTable(dir, join(dir, 'reports'), row('b'), null, ['a', 'b'], {}, 300)).rejects.toThrow(`held by process ${process.pid} on ${hostname()} since 2026-11-30T09:00:00.000Z`);
   });
 });

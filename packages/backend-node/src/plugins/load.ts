@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModelspecError, PluginError, pluginPackageName, type PluginEntry } from '@modelspec/core';
 
@@ -34,14 +34,14 @@ export async function resolvePlugin(name: string, baseDir: string): Promise<stri
     return s.isDirectory() ? packageEntry(p) : p;
   }
   const pkg = pluginPackageName(name);
-  const require = createRequire(join(baseDir, 'noop.js'));
-  let manifest: string;
-  try {
-    manifest = require.resolve(`${pkg}/package.json`);
-  } catch {
-    throw new ModelspecError('plugin-not-found', `cannot find the plugin "${name}": no package ${pkg} is installed for ${baseDir}`, `npm install ${pkg}, or give the plugin's path (--plugin ./path/to/plugin)`);
+  // Node's own search path for the package (node_modules up from baseDir); not require.resolve of
+  // package.json, which a package's `exports` map may hide
+  const paths = createRequire(join(baseDir, 'noop.js')).resolve.paths(pkg) ?? [];
+  for (const dir of paths) {
+    const s = await stat(join(dir, pkg, 'package.json')).catch(() => null);
+    if (s?.isFile()) return packageEntry(join(dir, pkg));
   }
-  return packageEntry(dirname(manifest));
+  throw new ModelspecError('plugin-not-found', `cannot find the plugin "${name}": no package ${pkg} is installed for ${baseDir}`, `npm install ${pkg}, or give the plugin's path (--plugin ./path/to/plugin)`);
 }
 
 /**

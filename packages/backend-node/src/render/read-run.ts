@@ -9,13 +9,18 @@ import {
   type PredictionRecord,
   type Reproduction,
   type ResolvedModelSpec,
+  type RunStatus,
   type RunSummary,
   type TestEvaluation,
 } from '@modelspec/core';
+import { liveStatus, type RunHead } from '../run-store.js';
 
 /** The parts of a run folder's files the report reads (see RunRecorder for what writes them). */
 interface RunFile {
-  status: string;
+  status: RunStatus;
+  pid?: number;
+  host?: string;
+  epochsCompleted?: number;
   seed: number;
   engine: string;
   started?: string;
@@ -120,14 +125,16 @@ export interface ReadReproductionOptions {
  * run folder, so pass `conditions` when the runs used them.
  */
 export async function readReproduction(runDirs: string[], o: ReadReproductionOptions = {}): Promise<Reproduction> {
-  if (!runDirs.length) throw new ModelspecError('no-runs', 'readReproduction: no run folders given');
+  if (!runDirs.length) throw new ModelspecError('no-runs', 'no run folders given', 'name the run folders of one spec (its seeds)');
   const dirs = runDirs.map((d) => resolve(d));
   const runs = await Promise.all(dirs.map(readRunSummary));
   const first = dirs[0]!;
   const spec = await readJson<ResolvedModelSpec>(first, 'spec.resolved.json', true);
   const other = await Promise.all(dirs.map((d) => readJson<ResolvedModelSpec>(d, 'spec.resolved.json', true)));
   const names = other.map((s) => s.name).filter((n) => n !== spec.name);
-  if (names.length) throw new ModelspecError('mixed-runs', `readReproduction: the folders hold runs of different specs (${[spec.name, ...new Set(names)].join(', ')})`);
+  if (names.length) {
+    throw new ModelspecError('mixed-runs', `the run folders hold runs of different specs (${[spec.name, ...new Set(names)].join(', ')}); a report covers the runs of one spec`, 'render one report per spec, each from its own run folders');
+  }
   const env = await readJson<EnvironmentFile>(first, 'environment.json', false);
   let classNames: string[] = [];
   for (const d of dirs) {
@@ -138,6 +145,12 @@ export async function readReproduction(runDirs: string[], o: ReadReproductionOpt
     }
   }
   const times = await Promise.all(dirs.map((d) => readJson<RunFile>(d, 'run.json', true)));
+  // a report speaks only for runs that ended: a killed or still running one is refused, with what to do
+  times.forEach((t, i) => {
+    const status = liveStatus(t as RunHead);
+    if (status === 'killed') throw new ModelspecError('killed-run', `${runDirs[i]}: this run was killed (its process ${t.pid} on ${t.host} is gone) after ${t.epochsCompleted ?? 0} epoch(s)`, `resume it with modelspec train --resume ${runDirs[i]}, or leave it out of the report`);
+    if (status === 'running') throw new ModelspecError('running-run', `${runDirs[i]}: this run is still running`, 'wait for it to finish, or leave it out of the report');
+  });
   const starts = times.map((t) => Date.parse(t.started ?? '')).filter(Number.isFinite);
   const ends = times.map((t) => Date.parse(t.finished ?? t.updated ?? '')).filter(Number.isFinite);
   const wall = starts.length && ends.length ? (Math.max(...ends) - Math.min(...starts)) / 1000 : runs.reduce((a, r) => a + r.trainSeconds, 0);

@@ -10,6 +10,7 @@ import type { Io } from '../io.js';
 import { interruptible } from '../interrupt.js';
 import { composed } from '../compose.js';
 import { renderRunEvent } from '../events.js';
+import { checkOutDir } from '../output-dir.js';
 
 export interface ReproduceOptions {
   reports: string;
@@ -23,15 +24,22 @@ export interface ReproduceOptions {
   set?: Record<string, unknown>;
   check?: boolean;
   json?: boolean;
+  /** Run every seed anew instead of reusing finished ones and resuming unfinished ones. */
+  fresh?: boolean;
   onReproduction?: (r: Reproduction) => Promise<void>;
 }
 
 const pct = (v: number, metric: string) => (metric.toLowerCase().includes('loss') ? v.toFixed(4) : `${(v * 100).toFixed(2)}%`);
 
-/** A new folder: `name`, or `name-2`, `name-3`, ... when it exists (reports are never overwritten). */
+/**
+ * A new folder: `name`, or `name-2`, `name-3`, ... when it exists (reports are never overwritten).
+ * `root` was checked by checkOutDir: Node's recursive mkdir loops forever at 100% CPU where
+ * folders cannot be made (/proc), so it only runs where they can. Only EEXIST is retried, a bounded
+ * number of times; any other error (ENOSPC, EACCES, ENOTDIR) is thrown for main to render as one line.
+ */
 async function uniqueDir(root: string, name: string): Promise<string> {
   await mkdir(root, { recursive: true });
-  for (let i = 1; ; i++) {
+  for (let i = 1; i <= 1000; i++) {
     const dir = join(root, i === 1 ? name : `${name}-${i}`);
     try {
       await mkdir(dir);
@@ -40,6 +48,7 @@ async function uniqueDir(root: string, name: string): Promise<string> {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
+  throw new ModelspecError('bad-output', `${shown(root)}: ${name} and 999 numbered folders beside it exist already`, 'choose another --reports');
 }
 
 /**
@@ -79,6 +88,7 @@ export function formatReproduction(r: Reproduction): string[] {
 
 /** Runs each spec under several seeds (core's reproduce over run jobs) and compares the mean ± std with the published figures. */
 export async function reproduceCommand(paths: string[], o: ReproduceOptions, io: Io): Promise<number> {
+  for (const [dir, option] of [[o.out, '--out'], [o.reports, '--reports']] as const) await checkOutDir(dir, option);
   const files = await expandSpecPaths(paths);
   const loaded: { path: string; spec: LoadedSpec }[] = [];
   let bad = false;
@@ -119,12 +129,13 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
             plugins: c.host.records(),
             conditions: conditions(o),
             checks: warningLines(base.issues),
+            showLocation: shown,
           },
-          c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt }),
+          c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt, fresh: o.fresh }),
           {
             onEvent: (e, t) => {
               const label = `[${si + 1}/${loaded.length} ${base.spec.name} seed ${t.seed} (${t.index + 1}/${t.of})]`;
-              if (e.type === 'started') progress = new Progress(io, base.spec.training.epochs, label, { epochSeconds, laterEpochs: (t.of - t.index - 1) * base.spec.training.epochs });
+              if (e.type === 'started' || e.type === 'reused') progress = new Progress(io, base.spec.training.epochs, label, { epochSeconds, laterEpochs: (t.of - t.index - 1) * base.spec.training.epochs });
               if (progress) renderRunEvent(e, io, progress, label);
             },
             shouldStop: () => interrupt.stopped,

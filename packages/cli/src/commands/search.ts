@@ -7,6 +7,7 @@ import type { Io } from '../io.js';
 import { interruptible } from '../interrupt.js';
 import { composed } from '../compose.js';
 import { renderRunEvent } from '../events.js';
+import { checkOutDir } from '../output-dir.js';
 
 export interface SearchOptions {
   limit?: number;
@@ -18,12 +19,15 @@ export interface SearchOptions {
   engine?: string;
   out: string;
   json?: boolean;
+  /** Run every fold anew instead of reusing finished ones. */
+  fresh?: boolean;
 }
 
 export { cvTable };
 
 /** RandomizedSearchCV over the spec's `search` section (core's search over fold jobs), then a refit of the best candidate, recorded as a run. */
 export async function searchCommand(path: string, o: SearchOptions, io: Io): Promise<number> {
+  await checkOutDir(o.out);
   const base = await loadSpecFile(path, undefined, runOverrides(o));
   if (!base.ok) {
     io.err(formatIssues(base.issues, base.file));
@@ -67,7 +71,7 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
         plugins: c.host.records(),
         settings,
       },
-      c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt }),
+      c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt, fresh: o.fresh }),
       {
         onEvent: (e) => {
           if (e.type === 'started' && !announced) {

@@ -46,10 +46,12 @@ export interface LayerKind<P extends TObject = TObject> extends Plugin {
   infer(params: Static<P>, inputs: Shape[]): Inferred;
   build(params: Static<P>, ctx: BuildContext): tfl.layers.Layer;
   /**
-   * tfjs layer classes of a plugin's own (with a static `className`): the
-   * plugin host registers them under the plugin's package name
-   * (`modelspec-plugin-acme>Swish` in model.json), so saved models that use
-   * them load where the plugin is loaded, and name the plugin where it is not.
+   * tfjs layer classes of a plugin's own (with a static `className`, `Swish`
+   * or `modelspec-plugin-acme>Swish`): the plugin host names and registers
+   * them under the plugin's package name (`modelspec-plugin-acme>Swish` in
+   * model.json), so saved models that use them load where the plugin is
+   * loaded, and name the plugin where it is not. Such a layer must be given
+   * its name (BuildContext.name) since `>` cannot start a weight name.
    */
   readonly classes?: readonly LayerClass[];
 }

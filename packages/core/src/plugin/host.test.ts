@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Type } from '@sinclair/typebox';
 import { PluginError } from '../errors.js';
@@ -57,6 +58,20 @@ describe('createPluginHost', () => {
     expect(host.plugins[1]).toMatchObject({ name: 'modelspec-plugin-acme', version: '1.2.3', namespace: 'acme', source: 'acme', adds: { layers: ['acme/swish'] } });
     expect(host.providerOf('acme/swish')?.name).toBe('modelspec-plugin-acme');
     expect(host.records()).toContainEqual({ name: 'modelspec-plugin-acme', version: '1.2.3' });
+  });
+
+  it("registers a plugin's own layer class under its package name, as tfjs will save and load it", () => {
+    class Gate extends tfl.layers.Layer {
+      static className = 'Gate';
+    }
+    const withClass = definePlugin({ name: 'modelspec-plugin-gates', version: '1.0.0', apiVersion: PLUGIN_API_VERSION, layers: [defineLayer({ ...swish, type: 'gate', classes: [Gate] })] });
+    createPluginHost([{ plugin: withClass }]);
+    expect(Gate.className).toBe('modelspec-plugin-gates>Gate');
+    expect(tf.serialization.getRegisteredName(Gate as never)).toBe('modelspec-plugin-gates>Gate');
+    class Foreign extends tfl.layers.Layer {
+      static className = 'other-package>Gate';
+    }
+    expect(thrown(() => createPluginHost([{ plugin: { ...withClass, layers: [defineLayer({ ...swish, type: 'gate', classes: [Foreign] })] } }])).message).toMatch(/layer class other-package>Gate is named for another package/);
   });
 
   it('refuses a plugin written for another API version, naming it', () => {

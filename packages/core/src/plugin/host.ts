@@ -128,12 +128,21 @@ function checkShape(value: unknown, source: string | null): ModelspecPlugin {
   return value as ModelspecPlugin;
 }
 
-/** Registers a plugin's own layer classes with tfjs under its package name (once per class). */
+/**
+ * Registers a plugin's own layer classes with tfjs under its package name.
+ * tfjs writes a class's static `className` into model.json and loads by it,
+ * so the class is named `<plugin>>Name` (set here when the plugin wrote
+ * just `Name`): two plugins' `Swish` classes never collide, and a model
+ * names the plugin it needs.
+ */
 function registerLayerClasses(plugin: string, layers: readonly LayerKind[]): void {
   for (const cls of layers.flatMap((l) => l.classes ?? [])) {
     if (typeof cls !== 'function' || typeof cls.className !== 'string' || !cls.className) throw new PluginError(plugin, 'a layer class needs a static className');
-    const name = `${plugin}>${cls.className}`;
-    if (tf.serialization.getRegisteredName(cls as never) !== name) tf.serialization.registerClass(cls as never, plugin, cls.className);
+    const prefix = `${plugin}>`;
+    if (cls.className.includes('>') && !cls.className.startsWith(prefix)) throw new PluginError(plugin, `layer class ${cls.className} is named for another package; name it ${prefix}<Name> or just <Name>`);
+    const short = cls.className.startsWith(prefix) ? cls.className.slice(prefix.length) : cls.className;
+    if (!cls.className.startsWith(prefix)) Object.defineProperty(cls, 'className', { value: `${prefix}${short}`, configurable: true });
+    if (tf.serialization.getRegisteredName(cls as never) !== cls.className) tf.serialization.registerClass(cls as never, plugin, short);
   }
 }
 

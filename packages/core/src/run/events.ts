@@ -19,4 +19,6 @@ export type RunEvent =
   | { type: 'epoch'; job: string; record: EpochRecord }
   | { type: 'checkpoint'; job: string; epoch: number }
   | { type: 'finished'; job: string; outcome: RunOutcome }
+  /** The job had already run to the end: its recorded outcome is used, nothing is trained. */
+  | { type: 'reused'; job: string; outcome: RunOutcome }
   | { type: 'failed'; job: string; error: ErrorData };

@@ -21,6 +21,8 @@ export interface ReproduceInput {
   conditions?: string[];
   /** The static checks' warnings, in words, for the report. */
   checks?: string[];
+  /** How reports name a run's location (a run folder relative to the working directory, say). */
+  showLocation?: (location: string) => string;
 }
 
 /** One `train` job per seed: the same spec with its seed replaced. */
@@ -76,7 +78,8 @@ export async function reproduce(input: ReproduceInput, exec: Executor, hooks: Re
       interrupted = true;
       break;
     }
-    runs.push(outcome.summary!);
+    const summary = outcome.summary!;
+    runs.push(input.showLocation && summary.location ? { ...summary, location: input.showLocation(summary.location) } : summary);
   }
   const reproduction = runs.length
     ? buildReproduction(input.spec, input.specFile, classNames, runs, (performance.now() - t0) / 1000, input.conditions ?? [], new Date(), input.checks ?? [])

@@ -3,7 +3,7 @@ import type { ExperimentResult } from '../training/experiment.js';
 import type { EpochRecord } from '../training/loop.js';
 import type { TrainState } from '../training/state.js';
 import type { RunJob } from './job.js';
-import type { RunStatus } from './outcome.js';
+import type { RunOutcome, RunStatus } from './outcome.js';
 import type { PluginRecord } from '../plugin/host.js';
 
 /** What is known when a run starts: its data is loaded and checked, its engine chosen. */
@@ -31,9 +31,13 @@ export interface RunRecord {
 export interface StoredRun {
   location: string;
   job: RunJob | null;
-  status: RunStatus;
+  /** `killed` when its record says running but its process is gone. */
+  status: RunStatus | 'killed';
   history: EpochRecord[];
   checkpoint: TrainState | null;
+  /** The engine and dataset files it ran on (what a resume must keep). */
+  engine: string | null;
+  files: Record<string, { sha256: string }> | null;
 }
 
 /**
@@ -43,4 +47,11 @@ export interface StoredRun {
 export interface RunStore {
   begin(job: RunJob, start: RunStart): Promise<RunRecord>;
   load(location: string): Promise<StoredRun>;
+  /** A finished job's outcome, kept so that running the same job again reuses it (ids are deterministic). */
+  outcome?(jobId: string): Promise<RunOutcome | null>;
+  saveOutcome?(outcome: RunOutcome): Promise<void>;
+  /** The latest run of a job that stopped before finishing (interrupted, failed, or its process gone), to resume. */
+  unfinished?(jobId: string): Promise<StoredRun | null>;
+  /** Goes on writing a stored run's record (a resume). */
+  reopen?(run: StoredRun, start: RunStart): Promise<RunRecord>;
 }
