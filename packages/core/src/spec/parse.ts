@@ -79,7 +79,7 @@ export function nestingDepth(text: string, limit = Infinity): { depth: number; l
       note(indents.length + markers, li + 1, i + 1);
     }
     let quote: string | null = null;
-    let pending = openQuote;
+    let pending: string | null = openQuote;
     let prev = ''; // the last non-space character outside quotes on this line
     for (let j = i; j < line.length; j++) {
       const c = line[j]!;
