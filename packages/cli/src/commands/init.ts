@@ -162,11 +162,11 @@ export async function initCommand(file: string, o: InitOptions, io: Io): Promise
     `Check it with \`modelspec validate ${shown(target)}\`; run it with \`modelspec train ${shown(target)}\`.`,
   ]);
 
-  // What init writes must be valid at once: a template that is not is a bug here, not the user's.
+  // What init writes is valid at once, or not written (a --name the schema refuses, a template that does not fit the data).
   const check = loader.load(text, shown(target));
   if (!check.ok) {
     io.err(formatIssues(check.issues, shown(target)));
-    io.err(`error: the ${template} template does not fit ${dataset} (the problems above); choose another template or dataset`);
+    io.err(`error: nothing written: the ${template} spec on ${dataset} would not be valid (the problems above)`);
     return 1;
   }
   try {
