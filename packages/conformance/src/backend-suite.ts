@@ -21,6 +21,7 @@ import {
 } from '@modelspec/core';
 import type { Check } from './check.js';
 import { firstBitDifference, fmt } from './compare.js';
+import { compareModels } from './models.js';
 import { conformancePlugin } from './plugin.js';
 import { generator } from './random.js';
 import { loadKitSpec } from './training.js';
@@ -110,24 +111,6 @@ async function kitModel(seed: number): Promise<{ model: tfl.LayersModel; metadat
   return { model, metadata };
 }
 
-function compareModels(what: string, a: tfl.LayersModel, b: tfl.LayersModel): void {
-  if (a.weights.length !== b.weights.length) throw new Error(`${what}: ${b.weights.length} weights, ${a.weights.length} saved`);
-  a.weights.forEach((w, i) => {
-    const x = w.read().dataSync() as Float32Array;
-    const y = b.weights[i]!.read().dataSync() as Float32Array;
-    const j = firstBitDifference(x, y);
-    if (j >= 0) throw new Error(`${what}: weight ${w.originalName} element ${j} is ${fmt(y[j]!)}, ${fmt(x[j]!)} was saved`);
-  });
-  const x = tf.randomUniform([5, 8, 8], 0, 1, 'float32', 5);
-  try {
-    const [p, q] = tf.tidy(() => [(a.predict(x) as tf.Tensor).dataSync() as Float32Array, (b.predict(x) as tf.Tensor).dataSync() as Float32Array]);
-    const j = firstBitDifference(p!, q!);
-    if (j >= 0) throw new Error(`${what}: prediction element ${j} is ${fmt(q![j]!)}, ${fmt(p![j]!)} from the saved model`);
-  } finally {
-    x.dispose();
-  }
-}
-
 /** The backend's checks, in order. */
 export function backendChecks(o: BackendSuiteOptions): Check[] {
   const { backend } = o;
@@ -190,7 +173,7 @@ export function backendChecks(o: BackendSuiteOptions): Check[] {
           await backend.saveModel(model, at, metadata);
           const loaded = await backend.loadModel(at);
           try {
-            compareModels(`${backend.name}: the model saved at ${at} and loaded`, model, loaded.model);
+            await compareModels(`${backend.name}: the model saved at ${at} and loaded`, model, loaded.model);
             if (JSON.stringify(loaded.metadata) !== JSON.stringify(metadata)) throw new Error(`${backend.name}: the metadata loaded from ${at} differs from the metadata saved`);
           } finally {
             loaded.model.dispose();
@@ -214,7 +197,7 @@ export function backendChecks(o: BackendSuiteOptions): Check[] {
           if (!refused) throw new Error(`${backend.name}: a second saveModel to ${at} succeeded; a saved model must never be overwritten`);
           const loaded = await backend.loadModel(at);
           try {
-            compareModels(`${backend.name}: after a refused second save, the model at ${at}`, first.model, loaded.model);
+            await compareModels(`${backend.name}: after a refused second save, the model at ${at}`, first.model, loaded.model);
           } finally {
             loaded.model.dispose();
           }

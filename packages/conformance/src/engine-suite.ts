@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { compileModel, registerCustomLayers, type EngineKind } from '@modelspec/core';
 import type { Check } from './check.js';
 import { firstBitDifference, fmt, worstMismatch, type Tolerance } from './compare.js';
+import { compareModels } from './models.js';
 import { canCheckKernel, checkKernelParity } from './kernels/parity.js';
 import { builtinTfjsExclusions, type TfjsExclusion } from './tfjs-tests/exclusions.js';
 import { describeFailures, runTfjsTests } from './tfjs-tests/run.js';
@@ -162,28 +163,18 @@ export function engineChecks(o: EngineSuiteOptions): Check[] {
   return checks;
 }
 
-/** The kit's MLP through tfjs's save/load (in memory): weights bit for bit, predictions bit for bit. */
+/** The kit's MLP through tfjs's save/load (in memory): weights and predictions bit for bit. */
 async function modelRoundTrip(engine: string): Promise<void> {
   const { host, loaded } = loadKitSpec('mlp');
   registerCustomLayers();
   const model = compileModel(loaded.spec, loaded.check.graph, host.registries);
-  const x = tf.randomUniform([5, 8, 8], 0, 1, 'float32', 3);
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
   const copy = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
   try {
-    const before = model.weights.map((w) => w.read().dataSync() as Float32Array);
-    const after = copy.weights.map((w) => w.read().dataSync() as Float32Array);
-    before.forEach((b, i) => {
-      const j = firstBitDifference(b, after[i]!);
-      if (j >= 0) throw new Error(`saved and loaded on ${engine}: weight ${model.weights[i]!.originalName} element ${j} is ${fmt(b[j]!)} before, ${fmt(after[i]![j]!)} after`);
-    });
-    const p = tf.tidy(() => [(model.predict(x) as tf.Tensor).dataSync() as Float32Array, (copy.predict(x) as tf.Tensor).dataSync() as Float32Array]);
-    const j = firstBitDifference(p[0]!, p[1]!);
-    if (j >= 0) throw new Error(`saved and loaded on ${engine}: prediction element ${j} is ${fmt(p[0]![j]!)} before, ${fmt(p[1]![j]!)} after`);
+    await compareModels(`saved and loaded on ${engine}`, model, copy);
   } finally {
     model.dispose();
     copy.dispose();
-    x.dispose();
   }
 }

@@ -19,23 +19,37 @@ function tensorsOf(c: KernelCase): { inputs: tf.NamedTensorMap | tf.Tensor[]; ma
   return { inputs, made };
 }
 
-/** Runs a kernel on the current backend and reads its outputs. */
-function runKernelHere(kernel: string, c: KernelCase): TensorValues[] {
+/** Runs a kernel on the current backend; `read` takes its outputs. */
+function runKernelHere<R>(kernel: string, c: KernelCase, read: (outs: tf.Tensor[]) => R): R {
   const { inputs, made } = tensorsOf(c);
   try {
     const out = tf.engine().runKernel(kernel, inputs as tf.NamedTensorMap, c.attrs as tf.NamedAttrMap) as tf.Tensor | tf.Tensor[];
-    const outs = Array.isArray(out) ? out : [out];
-    const values = outs.map((o) => ({ shape: o.shape.slice(), dtype: o.dtype as TensorValues['dtype'], values: o.dataSync() as TensorValues['values'] }));
-    tf.dispose(outs);
-    return values;
+    return read(Array.isArray(out) ? out : [out]);
   } finally {
     tf.dispose(made);
   }
 }
 
+const valuesOf = (o: tf.Tensor, values: TensorValues['values']): TensorValues => ({ shape: o.shape.slice(), dtype: o.dtype as TensorValues['dtype'], values });
+
+/** On tfjs cpu (current), synchronously: the derived inputs of a case (a pool's output for its gradient). */
+function runOnCpuSync(kernel: string, c: KernelCase): TensorValues[] {
+  return runKernelHere(kernel, c, (outs) => {
+    const r = outs.map((o) => valuesOf(o, o.dataSync() as TensorValues['values']));
+    tf.dispose(outs);
+    return r;
+  });
+}
+
+/** On a backend, read asynchronously (some backends, webgpu in Node, cannot read synchronously). */
 async function runKernelOn(backend: string, kernel: string, c: KernelCase): Promise<TensorValues[]> {
   if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`tfjs could not switch to backend "${backend}"`);
-  return runKernelHere(kernel, c);
+  const outs = runKernelHere(kernel, c, (o) => o);
+  try {
+    return await Promise.all(outs.map(async (o) => valuesOf(o, (await o.data()) as TensorValues['values'])));
+  } finally {
+    tf.dispose(outs);
+  }
 }
 
 /** What is wrong with one output, or null. */
@@ -61,7 +75,7 @@ export async function checkKernelParity(kernel: string, backend: string, engine:
   const build = kernelCases[kernel];
   if (!build) throw new Error(`kernel ${kernel}: the kit has no inputs for it`);
   if (!(await tf.setBackend('cpu'))) throw new Error('tfjs could not switch to the cpu backend');
-  const cases = build(makeGen(kernel, (k, inputs, attrs) => runKernelHere(k, { inputs, attrs })));
+  const cases = build(makeGen(kernel, (k, inputs, attrs) => runOnCpuSync(k, { inputs, attrs })));
   const problems: string[] = [];
   try {
     for (const c of cases) {
