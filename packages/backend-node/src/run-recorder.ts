@@ -21,6 +21,7 @@ const HISTORY_COLUMNS = (r: EpochRecord) => [
 export class RunRecorder implements RunRecord {
   private history: EpochRecord[] = [];
   private started = new Date();
+  private resumed: { resumedAt: string; resumedFromEpoch: number } | null = null;
 
   private constructor(
     readonly folder: RunFolder,
@@ -58,7 +59,9 @@ export class RunRecorder implements RunRecord {
     r.history = history.map((h) => ({ ...h }));
     const prev = await r.folder.readJson<{ started?: string }>('run.json').catch(() => ({}) as { started?: string });
     if (prev.started) r.started = new Date(prev.started);
-    await r.status('running', { resumedAt: new Date().toISOString(), resumedFromEpoch: history.length });
+    r.resumed = { resumedAt: new Date().toISOString(), resumedFromEpoch: history.length };
+    await r.writeHistory();
+    await r.status('running');
     return r;
   }
 
@@ -83,6 +86,7 @@ export class RunRecorder implements RunRecord {
       started: this.started.toISOString(),
       updated: new Date().toISOString(),
       epochsCompleted: this.history.length,
+      ...(this.resumed ?? {}),
       ...extra,
     });
   }
@@ -94,6 +98,10 @@ export class RunRecorder implements RunRecord {
   }
 
   private async writeHistory(): Promise<void> {
+    if (!this.history.length) {
+      await this.folder.writeText('history.jsonl', '');
+      return;
+    }
     await this.folder.writeText('history.jsonl', this.history.map((h) => JSON.stringify(h)).join('\n') + '\n');
     const cols = HISTORY_COLUMNS(this.history[0]!);
     const rows = this.history.map((h) => [h.epoch, ...Object.values(h.train), ...(h.val ? Object.values(h.val) : []), h.seconds.toFixed(3)].join(','));

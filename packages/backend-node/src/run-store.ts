@@ -20,6 +20,8 @@ export interface RunHead {
   finished?: string;
   epochsCompleted?: number;
   error?: string;
+  /** When the run was last resumed (train --resume, or a re-run reproduction). */
+  resumedAt?: string;
 }
 
 /**

@@ -26,6 +26,7 @@ export async function runsCommand(o: { out: string; json?: boolean }, io: Io): P
       engine: head.engine ?? '',
       epochs: head.epochsCompleted ?? 0,
       checkpoint,
+      resumed: head.resumedAt ?? null,
       testAccuracy: metrics?.test?.['accuracy'] ?? null,
       testLoss: metrics?.test?.['loss'] ?? null,
       started: head.started ?? null,
@@ -43,7 +44,7 @@ export async function runsCommand(o: { out: string; json?: boolean }, io: Io): P
     return 0;
   }
   const head = ['status', 'run', 'spec', 'seed', 'engine', 'epochs', 'test acc', 'started'];
-  const cells = rows.map((r) => [r.status + (r.status === 'killed' || r.status === 'interrupted' ? (r.checkpoint ? '*' : '') : ''), r.run, r.spec, String(r.seed ?? ''), r.engine, String(r.epochs), r.testAccuracy === null ? '' : r.testAccuracy.toFixed(4), when(r.started ?? undefined)]);
+  const cells = rows.map((r) => [r.status + (r.resumed ? ' (resumed)' : '') + ((r.status === 'killed' || r.status === 'interrupted') && r.checkpoint ? '*' : ''), r.run, r.spec, String(r.seed ?? ''), r.engine, String(r.epochs), r.testAccuracy === null ? '' : r.testAccuracy.toFixed(4), when(r.started ?? undefined)]);
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(w[i]!)).join('  ').trimEnd();
   io.out(line(head));
