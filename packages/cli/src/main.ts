@@ -230,7 +230,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
  * is a bug in modelspec: one line, its stack only with MODELSPEC_DEBUG=1.
  */
 export function renderError(e: unknown, io: Io, debug = process.env['MODELSPEC_DEBUG'] === '1'): number {
-  const stack = debug && e instanceof Error && e.stack ? e.stack : null;
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+  const stack = debug && cause instanceof Error && cause.stack ? cause.stack : null;
   const known = e instanceof ModelspecError ? e : outputError(e);
   if (known) {
     io.err(`error: ${known.message}${known.hint ? `\n  fix: ${known.hint}` : ''}`);
