@@ -17,13 +17,14 @@ export const shown = (p: string) => {
   return r && !r.startsWith('..') ? r : p;
 };
 
-/** Expands folders to the .yaml/.yml/.json specs inside them (sorted). */
+/** Expands folders to the .yaml/.yml/.json specs inside them (sorted); a folder with none is an error, never nothing to do. */
 export async function expandSpecPaths(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     const s = await stat(p).catch(() => null);
     if (s?.isDirectory()) {
       const names = (await readdir(p)).filter((n) => /\.(ya?ml|json)$/.test(n)).sort();
+      if (!names.length) throw new ModelspecError('no-specs', `${p}: no spec files (.yaml, .yml, .json) in this folder`, 'name spec files, or a folder that holds some');
       out.push(...names.map((n) => join(p, n)));
     } else out.push(p);
   }

@@ -3,10 +3,12 @@ import { resolve } from 'node:path';
 import { checkSpec } from '@modelspec/core';
 import { readReproduction, renderReport } from '@modelspec/backend-node';
 import { shown, specLoader, warningLines } from '../spec-files.js';
+import { checkOutDir } from '../output-dir.js';
 import type { Io } from '../io.js';
 
 /** A report (HTML, Markdown, JSON, PNG/SVG plots) from existing run folders of one spec. */
 export async function reportCommand(runs: string[], o: { out: string; replace?: boolean }, io: Io): Promise<number> {
+  await checkOutDir(o.out);
   const existing = await readdir(resolve(o.out)).catch(() => []);
   if (existing.length && !o.replace) {
     io.err(`error: ${shown(resolve(o.out))} is not empty (${existing.length} entries); choose a new --out, or pass --replace to re-render the report there`);

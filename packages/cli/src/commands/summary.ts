@@ -1,8 +1,12 @@
-import { formatIssues, summaryJson, summaryTable, formatBytes } from '@modelspec/core';
+import { stat } from 'node:fs/promises';
+import { formatIssues, summaryJson, summaryTable, formatBytes, ModelspecError } from '@modelspec/core';
 import { loadSpecFile } from '../spec-files.js';
 import type { Io } from '../io.js';
 
 export async function summaryCommand(path: string, o: { json?: boolean; memoryBudget?: number }, io: Io): Promise<number> {
+  if ((await stat(path).catch(() => null))?.isDirectory()) {
+    throw new ModelspecError('not-a-file', `${path}: a folder; summary takes one spec file`, `name one of its specs, e.g. modelspec summary ${path.replace(/\/+$/, '')}/<name>.yaml (modelspec validate takes folders)`);
+  }
   const r = await loadSpecFile(path, o.memoryBudget);
   if (!r.ok) {
     io.err(formatIssues(r.issues, r.file));
