@@ -1,6 +1,6 @@
 import { evaluateModel, formatClassificationReport, formatIssues } from '@modelspec/core';
 import { composed } from '../compose.js';
-import { resolveModel } from '../model-location.js';
+import { resolveModel, verifyRunWeights } from '../model-location.js';
 import { shown, specLoader } from '../spec-files.js';
 import type { Io } from '../io.js';
 
@@ -9,6 +9,7 @@ export async function evaluateCommand(location: string, o: { json?: boolean; eng
   const backend = composed().backend(where.specDir);
   await backend.prepare(o.engine ? { engine: o.engine } : {});
   const { model, metadata } = await backend.loadModel(where.modelDir);
+  await verifyRunWeights(model, where);
   // The recorded spec goes through the same pipeline as a file, so an old or hand-edited model is checked too.
   const loaded = specLoader().loader.load(JSON.stringify(metadata.spec), `${shown(where.modelDir)}#spec`);
   if (!loaded.ok) {

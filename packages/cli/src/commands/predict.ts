@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
-import { decodeIdxImages, maybeGunzip, ModelspecError } from '@modelspec/core';
+import { decodeIdxImages, ModelspecError } from '@modelspec/core';
+import { BoundedReadError, describeProblem, readFileBounded } from '@modelspec/backend-node';
 import { composed } from '../compose.js';
-import { resolveModel } from '../model-location.js';
+import { resolveModel, verifyRunWeights } from '../model-location.js';
 import { shown } from '../spec-files.js';
 import type { Io } from '../io.js';
 
@@ -16,13 +17,55 @@ interface PredictOptions {
   engine?: string;
 }
 
+/** An input file, and what it decompresses to, is at most this: Fashion-MNIST's training images are 47 MB. */
+const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+const INPUT_HINT = 'predict takes a PNG image of the size the model takes (28x28 for these specs), or an IDX images file such as t10k-images-idx3-ubyte(.gz)';
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The input's bytes: a regular file of sane size, refused before reading otherwise (a FIFO would hang, /dev/zero grow without end). */
+async function readInput(file: string): Promise<Uint8Array> {
+  try {
+    return await readFileBounded(file, MAX_INPUT_BYTES);
+  } catch (e) {
+    if (!(e instanceof BoundedReadError)) throw e;
+    throw new ModelspecError(e.problem.kind === 'missing' ? 'not-found' : 'bad-input', `${file}: ${describeProblem(e.problem)}`, e.problem.kind === 'missing' ? undefined : INPUT_HINT);
+  }
+}
+
+/** The size a PNG declares in its header (IHDR, the first chunk), read before anything is decoded. */
+function pngSize(bytes: Uint8Array, file: string): { width: number; height: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') {
+    throw new ModelspecError('bad-image', `${file}: not a readable PNG (no IHDR header where the PNG format puts it)`, INPUT_HINT);
+  }
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** IDX bytes, gunzipped when gzip-compressed, never past MAX_INPUT_BYTES (a small .gz can hold gigabytes). */
+function idxBytes(raw: Uint8Array, file: string): Uint8Array {
+  let bytes = raw;
+  if (raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      bytes = new Uint8Array(gunzipSync(raw, { maxOutputLength: MAX_INPUT_BYTES }));
+    } catch (e) {
+      const big = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new ModelspecError('bad-input', `${file}: ${big ? `decompresses to more than ${MAX_INPUT_BYTES / 1024 ** 2} MiB` : `not a readable gzip file (${(e as Error).message})`}`, INPUT_HINT);
+    }
+  }
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
+    const start = [...bytes.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+    throw new ModelspecError('bad-input', `${file}: not a PNG image or an IDX images file (it starts with bytes [${start}])`, INPUT_HINT);
+  }
+  return bytes;
+}
+
 /** A PNG as 8-bit gray pixels; transparent pixels count as the black background Fashion-MNIST has. */
 function pngPixels(bytes: Buffer, file: string): { pixels: Uint8Array; height: number; width: number } {
   let png: PNG;
   try {
     png = PNG.sync.read(bytes);
   } catch (e) {
-    throw new ModelspecError('bad-image', `${file}: not a readable PNG (${(e as Error).message})`);
+    throw new ModelspecError('bad-image', `${file}: not a readable PNG (${(e as Error).message})`, INPUT_HINT);
   }
   const pixels = new Uint8Array(png.width * png.height);
   for (let i = 0; i < pixels.length; i++) {
@@ -37,21 +80,22 @@ export async function predictCommand(location: string, input: string, o: Predict
   const backend = composed().backend(where.specDir);
   await backend.prepare(o.engine ? { engine: o.engine } : {});
   const { model, metadata } = await backend.loadModel(where.modelDir);
+  await verifyRunWeights(model, where);
   const size = metadata.inputShape.reduce((a, b) => a * b, 1);
-  const raw = await readFile(input).catch(() => {
-    throw new ModelspecError('not-found', `${input}: no such file`);
-  });
+  const raw = await readInput(input);
 
   let images: Uint8Array[];
   let firstIndex = 0;
-  if (raw.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    const img = pngPixels(raw, input);
-    if (img.height * img.width !== size) {
-      throw new ModelspecError('bad-image', `${input}: the image is ${img.width}x${img.height}, the model takes ${size} pixels (${metadata.inputShape.join('x')})`, `resize it first, e.g. convert ${input} -resize 28x28! -colorspace Gray small.png`);
+  if (PNG_SIGNATURE.every((b, i) => raw[i] === b)) {
+    // the size from the header first: a 30000x30000 PNG is 5.9 GB decoded
+    const { width, height } = pngSize(raw, input);
+    if (width * height !== size) {
+      throw new ModelspecError('bad-image', `${input}: the image is ${width}x${height}, the model takes ${size} pixels (${metadata.inputShape.join('x')})`, `resize it first, e.g. convert ${input} -resize 28x28! -colorspace Gray small.png`);
     }
-    images = [img.pixels];
+    images = [pngPixels(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), input).pixels];
   } else {
-    const idx = decodeIdxImages(maybeGunzip(new Uint8Array(raw), input), input);
+    const idx = decodeIdxImages(idxBytes(raw, input), input, { hint: INPUT_HINT });
+    if (idx.height * idx.width !== size) throw new ModelspecError('bad-input', `${input}: its images are ${idx.width}x${idx.height}, the model takes ${size} pixels (${metadata.inputShape.join('x')})`, INPUT_HINT);
     if (o.index >= idx.count) throw new ModelspecError('bad-index', `${input} has ${idx.count} images; --index ${o.index} is past the end`);
     const per = idx.height * idx.width;
     const n = Math.min(o.count, idx.count - o.index);
