@@ -167,10 +167,12 @@ describe.runIf(existsSync(FASHION))('modelspec reproduce and search, small and e
 
   it('searches a small space with cross-validation and refits the winner', () => {
     const dir = tmp();
+    // a base spec lives in the same project as the spec that extends it
+    copyFileSync(join(root, 'specs/e-shallow.yaml'), join(dir, 'e-shallow.yaml'));
     writeFileSync(
       join(dir, 'search.yaml'),
       [
-        `extends: ${join(root, 'specs/e-shallow.yaml')}`,
+        'extends: e-shallow.yaml',
         'name: e-shallow-search',
         'search:',
         '  parameters:',
@@ -190,7 +192,13 @@ describe.runIf(existsSync(FASHION))('modelspec reproduce and search, small and e
     const worst = ja.result.candidates.find((c: { rank: number }) => c.rank === 2);
     expect(ja.result.best.mean).toBeGreaterThan(worst.mean);
     expect(ja.refit.test.accuracy).toBeGreaterThan(0.3);
-    const b = JSON.parse(modelspec(args, dir).out);
+    // determinism: the same search run anew gives the same fold scores
+    const b = JSON.parse(modelspec([...args, '--fresh'], dir).out);
     expect(b.result.candidates.map((c: { foldScores: number[] }) => c.foldScores)).toEqual(ja.result.candidates.map((c: { foldScores: number[] }) => c.foldScores));
+    // run again without --fresh, every fold and the refit are reused (their job ids match), nothing is trained
+    const c = modelspec(args, dir);
+    expect(c.code, c.err).toBe(0);
+    expect(c.err.match(/already ran to the end/g)).toHaveLength(5);
+    expect(JSON.parse(c.out).refit).toEqual(ja.refit);
   });
 });
