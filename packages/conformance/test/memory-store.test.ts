@@ -5,7 +5,7 @@
  * check for that flaw, saying what it saw.
  */
 import { nodeBackend } from '@modelspec/backend-node';
-import { statusOf, type RunRecord, type RunStore, type StoredRun, type TrainState } from '@modelspec/core';
+import { statusOf, type RunJob, type RunRecord, type RunStart, type RunStore, type StoredRun, type TrainState } from '@modelspec/core';
 import { backendChecks, runChecks } from '@modelspec/conformance';
 import { describe, expect, it } from 'vitest';
 
@@ -15,9 +15,10 @@ class MemoryStore implements RunStore {
   private runs = new Map<string, Omit<StoredRun, 'location'>>();
   constructor(private readonly flaw: 'none' | 'shared-location' | 'torn-checkpoint' = 'none') {}
 
-  async begin(job: StoredRun['job'] & object): Promise<RunRecord> {
+  async begin(job: RunJob, start: RunStart): Promise<RunRecord> {
     const location = this.flaw === 'shared-location' ? `memory:${job.id}` : `memory:${job.id}/${this.runs.size + 1}`;
-    const run: Omit<StoredRun, 'location'> = { job, status: 'running', history: [], checkpoint: null };
+    const files = Object.fromEntries(Object.entries(start.files).map(([k, f]) => [k, { sha256: f.sha256 }]));
+    const run: Omit<StoredRun, 'location'> = { job, status: 'running', history: [], checkpoint: null, engine: start.engine.name, files };
     this.runs.set(location, run);
     const flaw = this.flaw;
     return {
