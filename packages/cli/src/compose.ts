@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { createPluginHost, createSpecLoader, localExecutor, resumableExecutor, ModelspecError, type Backend, type Executor, type PluginEntry, type PluginHost, type Registries, type SpecLoader, type StopSignal } from '@modelspec/core';
 import { findProjectConfig, FsRunStore, loadPlugin, nodePlugin } from '@modelspec/backend-node';
+import { webgpuPlugin } from '@modelspec/engine-webgpu/node';
 
 /**
  * The one place the CLI composes modelspec: the built-in plugins, the
@@ -49,7 +50,7 @@ let current: Composition | null = null;
 export async function compose(o: { plugins?: string[]; cwd?: string } = {}): Promise<Composition> {
   const cwd = o.cwd ?? process.cwd();
   const config = await findProjectConfig(cwd);
-  const entries: PluginEntry[] = [{ plugin: nodePlugin, source: null }];
+  const entries: PluginEntry[] = [{ plugin: nodePlugin, source: null }, { plugin: webgpuPlugin, source: null }];
   const seen = new Set<string>();
   const add = async (name: string, base: string) => {
     const key = `${base}\0${name}`;
@@ -65,6 +66,6 @@ export async function compose(o: { plugins?: string[]; cwd?: string } = {}): Pro
 
 /** The composition of this process (the built-ins only, until `compose` has loaded the user's plugins). */
 export function composed(): Composition {
-  current ??= composition(createPluginHost([{ plugin: nodePlugin, source: null }]), null);
+  current ??= composition(createPluginHost([{ plugin: nodePlugin, source: null }, { plugin: webgpuPlugin, source: null }]), null);
   return current;
 }

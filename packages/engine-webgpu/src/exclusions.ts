@@ -1,0 +1,1 @@
+export const webgpuTfjsExclusions = [] as const;
