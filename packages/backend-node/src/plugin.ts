@@ -1,6 +1,7 @@
 import { definePlugin, MODELSPEC_VERSION, PLUGIN_API_VERSION } from '@modelspec/core';
 import { nodeEngines } from './engines/index.js';
 import { nodeBackend } from './node-backend.js';
+import { FsRunStore } from './run-store.js';
 
 /**
  * backend-node as a plugin: Node's engines (tensorflow, native, wasm, cpu)
@@ -18,6 +19,7 @@ export const nodePlugin = definePlugin({
       type: 'node',
       description: 'Node.js: datasets from files and packages, models and runs in folders.',
       create: (ctx) => nodeBackend({ engines: ctx.engines, specDir: ctx.specDir }),
+      store: (location) => new FsRunStore(location),
     },
   ],
 });

@@ -19,6 +19,7 @@ import { collectSet } from './overrides.js';
 import { compose } from './compose.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { runsCommand } from './commands/runs.js';
+import { conformanceCommand } from './commands/conformance.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -192,6 +193,15 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--out <dir>', 'the runs folder', 'runs')
     .option('--json', 'machine-readable output')
     .action((o) => run(() => runsCommand(o, io))());
+
+  program
+    .command('conformance')
+    .description("Run the conformance kit on a plugin's engines and backends (by default modelspec's own Node ones): tfjs-core's tests, kernel parity with cpu, training, determinism, model and run-store guarantees.")
+    .argument('[plugin]', 'a plugin name or path (as --plugin takes it)')
+    .option('--engine <name>', 'only this engine (repeatable)', collectList)
+    .option('--no-tfjs-tests', "leave out tfjs-core's own test suite (the slowest part)")
+    .option('--json', 'machine-readable output')
+    .action((plugin: string | undefined, o) => run(() => conformanceCommand(plugin, o, io))());
 
   program
     .command('plugins')

@@ -78,6 +78,14 @@ describe('plugins on the command line', () => {
     expect(JSON.parse(schema.out).$defs.layer.oneOf.map((b: { properties: { type: { const: string } } }) => b.properties.type.const)).toContain('example/swish');
   });
 
+  it("modelspec conformance runs the kit on a plugin's engine", () => {
+    const r = modelspec(['conformance', './examples/modelspec-plugin-example', '--no-tfjs-tests']);
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toMatch(/^ok {3}engine example\/js › kernel parity › Relu$/m);
+    expect(r.out).toMatch(/^ok {3}engine example\/js › determinism › cnn trained twice: bit-identical$/m);
+    expect(r.out).toMatch(/^modelspec-plugin-example@1\.0\.0: \d+ passed, 0 failed, 0 skipped$/m);
+  });
+
   it('refuses a broken plugin with a PluginError naming it, and a missing one with the package it looked for', () => {
     const project = tmp();
     writeFileSync(join(project, 'old.mjs'), 'export default { name: "modelspec-plugin-old", version: "1.0.0", apiVersion: 99 };\n');

@@ -7,6 +7,7 @@ import type { MetricKind } from '../components/metrics.js';
 import type { DatasetKind } from '../data/types.js';
 import type { EngineKind } from '../engine/engine.js';
 import type { Backend } from '../backend/backend.js';
+import type { RunStore } from '../run/store.js';
 import type { Plugin } from '../registry/registry.js';
 
 /** The plugin contract's version: a plugin says which one it was written for, and a host refuses others. */
@@ -25,6 +26,8 @@ export interface BackendContext {
 /** A backend (Node, a browser, a third party's runtime) as a registry kind. */
 export interface BackendKind extends Plugin {
   create(ctx: BackendContext): Backend;
+  /** Its run store: run folders under `location` (Node), an IndexedDB database (a browser), ... */
+  store?(location: string): RunStore;
 }
 
 /** Everything a plugin can add, each list going into the registry of its extension point. */
