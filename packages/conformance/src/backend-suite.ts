@@ -52,7 +52,7 @@ function kitJob(engine: string | undefined): { job: RunJob; host: ReturnType<typ
 const START: RunStart = {
   engine: { name: 'cpu', description: 'the conformance kit (no training)', available: true },
   counts: { train: 96, validation: 0, test: 32 },
-  files: {},
+  files: { train: { location: 'conformance:train', sha256: SHA256_VECTORS[1]![2] } },
   modelspecVersion: MODELSPEC_VERSION,
   plugins: [{ name: conformancePlugin.name, version: conformancePlugin.version }],
 };
@@ -209,7 +209,7 @@ export function backendChecks(o: BackendSuiteOptions): Check[] {
     },
     {
       group: 'run store',
-      name: 'begin never gives two runs one location',
+      name: 'begin never gives two runs one location, and keeps what the run began with',
       ...noStore,
       async run() {
         const s = await store();
@@ -219,6 +219,9 @@ export function backendChecks(o: BackendSuiteOptions): Check[] {
         if (a.location === b.location) throw new Error(`run store: two runs of job ${job.id} were both given ${a.location}`);
         const [la, lb] = [await s.load(a.location), await s.load(b.location)];
         if (la.status !== 'running' || lb.status !== 'running') throw new Error(`run store: a run just begun has status ${la.status} / ${lb.status}, not running`);
+        // what a resume must find again: the engine and the data files the run began with
+        if (la.engine !== START.engine.name) throw new Error(`run store: a run begun on engine ${START.engine.name} is stored with engine ${la.engine}`);
+        if (la.files?.['train']?.sha256 !== START.files['train']!.sha256) throw new Error(`run store: a run does not keep the sha256 of the data files it began with (train: ${la.files?.['train']?.sha256})`);
       },
     },
     {
