@@ -29,8 +29,12 @@ const rules: Record<string, (spec: string) => string | null> = {
   'backend-node': (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' ? 'a backend depends on core only' : null),
   'backend-web': (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' ? 'a backend depends on core only' : NODE_BUILTINS.test(s) ? 'backend-web runs in browsers: no Node modules' : null),
   conformance: (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' && s !== '@modelspec/backend-node' ? 'the conformance kit depends on the public entry points of core and backend-node only, never on cli' : null),
+  'engine-webgpu': (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' ? 'an engine package depends on core only' : null),
   cli: () => null,
 };
+
+/** Entry points other packages may import: a package's root, or a subpath its exports declare. */
+const PUBLIC_ENTRY = /^@modelspec\/(core|backend-node|conformance(\/vitest)?|engine-webgpu(\/(node|browser))?)$/;
 
 describe('package boundaries', () => {
   for (const [pkg, rule] of Object.entries(rules)) {
@@ -47,6 +51,21 @@ describe('package boundaries', () => {
       expect(violations.map((v) => `${relative(packages, v.f)}: ${v.s} (${v.why})`)).toEqual([]);
     });
   }
+
+  it('the example third-party plugin imports modelspec through public entry points only, never by path', () => {
+    const dir = join(packages, '../examples/modelspec-plugin-example/src');
+    const files = sources(dir).concat(readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => join(dir, f)));
+    expect(files.length).toBeGreaterThan(3);
+    const bad = files.flatMap((f) => imports(f).filter((s) => (s.startsWith('@modelspec/') && !PUBLIC_ENTRY.test(s)) || /(^|\/)packages\//.test(s) || /^\.\.\/\.\./.test(s)).map((s) => `${relative(packages, f)}: ${s}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('the cli holds no training, search or reproduction loop: it composes and renders the run layer', () => {
+    const LOOPS = /\b(trainModel|runExperiment|crossValidate|evaluateExamples|evaluateTestSet|buildReproduction|compileModel)\b/;
+    const files = sources(join(packages, 'cli/src'));
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.filter((f) => LOOPS.test(readFileSync(f, 'utf8'))).map((f) => relative(packages, f))).toEqual([]);
+  });
 
   it('finds the imports it checks', () => {
     expect(imports(join(packages, 'core/src/spec/validate.ts'))).toContain('ajv/dist/2020.js');
