@@ -12,7 +12,7 @@
  * engine under test activated.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -60,14 +60,15 @@ export function defaultCacheDir(tfjsCoreDir: string): string {
   throw new Error(`no writable cache folder for the tfjs-core test bundle (tried ${candidates.join(', ')})`);
 }
 
-/** Bundles tfjs-core's tests (once per tfjs-core and esbuild version) and returns where the bundle is. */
+/** Bundles tfjs-core's tests (once per tfjs-core, jasmine-core and esbuild version) and returns where the bundle is. */
 export async function tfjsTestsBundle(cacheDir?: string): Promise<BundleInfo> {
   const t0 = performance.now();
   const pkgJson = require.resolve('@tensorflow/tfjs-core/package.json');
   const tfjsCoreDir = dirname(pkgJson);
   const tfjsCoreVersion = (require(pkgJson) as { version: string }).version;
   const esbuild = (await import('esbuild')) as typeof import('esbuild');
-  const key = createHash('sha256').update([tfjsCoreVersion, esbuild.version, ENTRY].join('\0')).digest('hex').slice(0, 16);
+  const jasmineVersion = (require('jasmine-core/package.json') as { version: string }).version;
+  const key = createHash('sha256').update([tfjsCoreVersion, jasmineVersion, esbuild.version, ENTRY].join('\0')).digest('hex').slice(0, 16);
   const dir = cacheDir ?? defaultCacheDir(tfjsCoreDir);
   const file = join(dir, `tfjs-core-${tfjsCoreVersion}-tests-${key}.cjs`);
   if (statSync(file, { throwIfNoEntry: false })?.isFile()) return { file, tfjsCoreVersion, built: false, seconds: (performance.now() - t0) / 1000 };
@@ -100,6 +101,8 @@ export async function tfjsTestsBundle(cacheDir?: string): Promise<BundleInfo> {
   } finally {
     rmSync(tmp, { force: true });
   }
+  // bundles of other versions are never read again
+  for (const f of readdirSync(dir)) if (/^tfjs-core-.*-tests-[0-9a-f]{16}\.cjs$/.test(f) && join(dir, f) !== file) rmSync(join(dir, f), { force: true });
   return { file, tfjsCoreVersion, built: true, seconds: (performance.now() - t0) / 1000 };
 }
 
