@@ -11,3 +11,4 @@ export { reproduce, reproductionJobs } from './reproduce.js';
 export type { ReproduceInput, ReproduceHooks, ReproduceResult } from './reproduce.js';
 export { search, searchJobs, rankCandidates, cvTable } from './search.js';
 export type { SearchInput, SearchHooks, SearchOutcome } from './search.js';
+export { runAll } from './schedule.js';

@@ -6,6 +6,7 @@ import type { RunEvent } from './events.js';
 import { makeJob, type RunJob } from './job.js';
 import type { RunOutcome } from './outcome.js';
 import type { Executor } from './runner.js';
+import { runAll } from './schedule.js';
 
 export interface ReproduceInput {
   spec: ResolvedModelSpec;
@@ -61,26 +62,20 @@ export interface ReproduceResult {
 export async function reproduce(input: ReproduceInput, exec: Executor, hooks: ReproduceHooks = {}): Promise<ReproduceResult> {
   const jobs = reproductionJobs(input);
   const t0 = performance.now();
-  const runs: RunSummary[] = [];
-  const outcomes: RunOutcome[] = [];
-  let classNames: string[] = [];
-  let interrupted = false;
-  for (const [index, job] of jobs.entries()) {
-    if (hooks.shouldStop?.()) {
-      interrupted = true;
-      break;
-    }
-    const trial = { index, of: jobs.length, seed: job.spec.seed };
-    const outcome = await exec(job, hooks.onEvent ? (e) => hooks.onEvent!(e, trial) : undefined);
-    outcomes.push(outcome);
-    classNames = outcome.classNames;
-    if (outcome.status === 'interrupted') {
-      interrupted = true;
-      break;
-    }
-    const summary = outcome.summary!;
-    runs.push(input.showLocation && summary.location ? { ...summary, location: input.showLocation(summary.location) } : summary);
-  }
+  const trial = (index: number) => ({ index, of: jobs.length, seed: jobs[index]!.spec.seed });
+  const done = await runAll(jobs, exec, {
+    ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
+    ...(hooks.onEvent ? { onEvent: (e: RunEvent, i: number) => hooks.onEvent!(e, trial(i)) } : {}),
+  });
+  const outcomes = done.filter((o): o is RunOutcome => o !== null);
+  const interrupted = outcomes.length < jobs.length || outcomes.some((o) => o.status === 'interrupted');
+  const runs: RunSummary[] = outcomes
+    .filter((o) => o.status !== 'interrupted')
+    .map((o) => {
+      const summary = o.summary!;
+      return input.showLocation && summary.location ? { ...summary, location: input.showLocation(summary.location) } : summary;
+    });
+  const classNames = outcomes[0]?.classNames ?? [];
   const reproduction = runs.length
     ? buildReproduction(input.spec, input.specFile, classNames, runs, (performance.now() - t0) / 1000, input.conditions ?? [], new Date(), input.checks ?? [])
     : null;

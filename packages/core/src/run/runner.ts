@@ -125,10 +125,9 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
   try {
     const t0 = performance.now();
     const trained = await trainModel(model, train, null, opts);
-    if (trained.stopReason === 'interrupted') throw new RunError('interrupted', 'the search was interrupted');
     const t1 = performance.now();
-    const ev = await evaluateExamples(model, test, { ...opts, batchSize: Math.max(256, loaded.spec.training.batchSize) });
-    const score = ev.values[f.scoreBy === 'loss' ? 'loss' : 'accuracy']!;
+    // a fold stopped part-way has no score
+    const score = trained.stopReason === 'interrupted' ? NaN : (await evaluateExamples(model, test, { ...opts, batchSize: Math.max(256, loaded.spec.training.batchSize) })).values[f.scoreBy === 'loss' ? 'loss' : 'accuracy']!;
     return {
       job: job.id,
       status: statusOf(trained.stopReason),
@@ -229,8 +228,12 @@ export async function runJob(job: RunJob, ctx: RunnerContext): Promise<RunOutcom
   }
 }
 
-/** Runs jobs: in this process, in worker processes, on a queue. */
-export type Executor = (job: RunJob, onEvent?: (e: RunEvent) => void) => Promise<RunOutcome>;
+/**
+ * Runs jobs: in this process, in worker processes, on a queue. `concurrency`
+ * says how many jobs it takes at once (1 when absent: an in-process executor
+ * shares one tfjs engine).
+ */
+export type Executor = ((job: RunJob, onEvent?: (e: RunEvent) => void) => Promise<RunOutcome>) & { readonly concurrency?: number };
 
 /** The in-process executor: jobs one after another, sharing decoded datasets. */
 export function localExecutor(ctx: Omit<RunnerContext, 'onEvent' | 'resume' | 'dataCache'>): Executor {

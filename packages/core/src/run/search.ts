@@ -6,6 +6,7 @@ import type { RunEvent } from './events.js';
 import { makeJob, type RunJob } from './job.js';
 import type { RunOutcome } from './outcome.js';
 import type { Executor } from './runner.js';
+import { runAll } from './schedule.js';
 
 export interface SearchInput {
   /** Each candidate's values and the spec they make (resolved and checked by the caller). */
@@ -104,15 +105,15 @@ export interface SearchOutcome {
  */
 export async function search(input: SearchInput, exec: Executor, hooks: SearchHooks = {}): Promise<SearchOutcome | null> {
   const jobs = searchJobs(input);
-  const outcomes: RunOutcome[] = [];
   const n = input.candidates.length;
-  for (const [i, job] of jobs.entries()) {
-    if (hooks.shouldStop?.()) return null;
-    const trial = { candidate: Math.floor(i / input.folds) + 1, candidates: n, fold: (i % input.folds) + 1, folds: input.folds };
-    const o = await exec(job, hooks.onEvent ? (e) => hooks.onEvent!(e, trial) : undefined);
-    outcomes.push(o);
-    hooks.onFold?.({ ...trial, score: o.fold!.score });
-  }
+  const trial = (i: number) => ({ candidate: Math.floor(i / input.folds) + 1, candidates: n, fold: (i % input.folds) + 1, folds: input.folds });
+  const done = await runAll(jobs, exec, {
+    ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
+    ...(hooks.onEvent ? { onEvent: (e: RunEvent, i: number) => hooks.onEvent!(e, trial(i)) } : {}),
+    onOutcome: (o, i) => hooks.onFold?.({ ...trial(i), score: o.fold!.score }),
+  });
+  if (done.some((o) => o === null || o.status === 'interrupted')) return null;
+  const outcomes = done as RunOutcome[];
   const result = rankCandidates(input, outcomes);
   const table = cvTable(result);
   if (!input.refit || hooks.shouldStop?.()) return { result, table, refit: null };
