@@ -131,9 +131,7 @@ describe('exit codes and unexpected errors (issue 13, defects 8 and 9)', () => {
     expect(plain.err.join('\n')).toMatch(/^error: cannot write \/data\/runs\/x\/history.csv: no space left on the device \(ENOSPC\)\n {2}fix: /);
   });
 
-  // Waits for one line in reproduce.ts (owned by the run-layer rewrite): its last `return ... ? 1 : 0`
-  // must return EXIT.checkFailed : EXIT.ok. Unskip then.
-  it.skip('reproduce --check exits 3 when it ran but a figure is not reproduced', () => {
+  it('reproduce --check exits 3 when it ran but a figure is not reproduced', () => {
     const dir = tmp();
     const r = modelspec(['reproduce', join(root, 'specs/e-shallow.yaml'), '--seeds', '1', '--limit', '100', '--test-limit', '50', '--epochs', '1', '--check', '--out', 'runs', '--reports', 'reports'], dir);
     expect(r.out).toContain('NOT-REPRODUCED');

@@ -136,7 +136,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--out <dir>', 'where run folders go', 'runs')
     .option('--reports <dir>', 'where report folders go (each reproduction gets a new one)', 'reports')
     .option('--write-table', 'update REPRODUCTIONS.md (in the current directory) with these results; full reproductions only')
-    .option('--check', 'exit 1 unless every published figure is reproduced')
+    .option('--check', 'exit 3 unless every published figure is reproduced (1 stays for errors)')
     .option('--fresh', 'run every seed anew (by default a seed that already ran to the end under --out is reused, and an unfinished one resumed)')
     .option('--json', 'machine-readable output')
     .action((paths: string[], o) => run(() => reproduceCommand(paths, o, io))());

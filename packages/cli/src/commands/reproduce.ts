@@ -9,6 +9,7 @@ import { Progress } from '../progress.js';
 import type { Io } from '../io.js';
 import { interruptible } from '../interrupt.js';
 import { composed } from '../compose.js';
+import { EXIT } from '../exit-codes.js';
 import { renderRunEvent } from '../events.js';
 import { checkOutDir } from '../output-dir.js';
 
@@ -173,5 +174,5 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
   if (o.json) io.out(JSON.stringify(reproductions.map(({ runs, ...r }) => ({ ...r, runs: runs.map(({ test: _t, history: _h, ...x }) => x) })), null, 2));
   if (interrupt.stopped) return 130;
   if (failed.length) return 1;
-  return o.check && reproductions.some((r) => r.verdict === 'not-reproduced' || r.verdict === 'not-measured') ? 1 : 0;
+  return o.check && reproductions.some((r) => r.verdict === 'not-reproduced' || r.verdict === 'not-measured') ? EXIT.checkFailed : EXIT.ok;
 }
