@@ -1,0 +1,12 @@
+export { queueExecutor } from './executor.js';
+export type { QueueExecutorOptions } from './executor.js';
+export { startWorker } from './worker.js';
+export type { WorkerOptions, RunningWorker } from './worker.js';
+export { RedisRunStore, splitLocation } from './redis-store.js';
+export { checkPayload, DEFAULT_QUEUE } from './payload.js';
+export type { TrialPayload, WorkerAbilities } from './payload.js';
+export { processPool, servePool } from './pool.js';
+export type { Pool, PoolOptions, ToChild, FromChild } from './pool.js';
+export { parseRedisUrl } from './url.js';
+export type { RedisTarget } from './url.js';
+export { reasonOf } from './reason.js';
