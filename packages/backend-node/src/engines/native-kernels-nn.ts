@@ -84,6 +84,13 @@ function setConv(I: Int32Array, c: ConvInfo): void {
   I[11] = c.dilationHeight; I[12] = c.dilationWidth; I[13] = c.padInfo.top; I[14] = c.padInfo.left;
 }
 
+/**
+ * The addon reads dy as a dense [batch, outHeight, outWidth, outChannels] array (and the filter as
+ * [fh, fw, inChannels, outChannels]); tfjs cpu reads each with its own strides, so other shapes go to
+ * cpu. tfjs-core's conv2dTranspose tests pass a dy larger than that: cpu uses its top-left corner.
+ */
+const dyFits = (dy: TensorInfo, c: ConvInfo) => util.arraysEqual(dy.shape, [c.batchSize, c.outHeight, c.outWidth, c.outChannels]);
+
 function convInfo(xShape: number[], filterShape: number[], attrs: NamedAttrMap, dilations: number | [number, number]): ConvInfo | undefined {
   const format = backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | 'NCHW' | undefined) ?? 'NHWC');
   if (format !== 'channelsLast') return undefined;
@@ -127,7 +134,7 @@ const conv2dBackpropInput: NativeImpl = ({ inputs, backend, attrs }, n) => {
   const inputShape = attrs.inputShape as number[];
   if (!f32(backend, dy, filter) || inputShape.length !== 4) return undefined;
   const info = convInfo(inputShape, filter!.shape, attrs, 1);
-  if (!info) return undefined;
+  if (!info || !dyFits(dy!, info) || filter!.shape[2] !== info.inChannels) return undefined;
   const dx = backend.alloc(size(inputShape));
   setConv(n.I, info);
   n.addon.conv2dBackpropInput(backend.values(dy!) as Float32Array, backend.values(filter!) as Float32Array, dx);
@@ -139,7 +146,7 @@ const conv2dBackpropFilter: NativeImpl = ({ inputs, backend, attrs }, n) => {
   const filterShape = attrs.filterShape as number[];
   if (!f32(backend, x, dy) || x!.shape.length !== 4) return undefined;
   const info = convInfo(x!.shape, filterShape, attrs, 1);
-  if (!info) return undefined;
+  if (!info || !dyFits(dy!, info)) return undefined;
   const dw = backend.alloc(size(filterShape));
   setConv(n.I, info);
   n.addon.conv2dBackpropFilter(backend.values(x!) as Float32Array, backend.values(dy!) as Float32Array, dw);
@@ -157,6 +164,9 @@ function pool(kind: 'max' | 'avg'): NativeImpl {
     const x = inputs.x!;
     if (!f32(backend, x) || x.shape.length !== 4) return undefined;
     const info = poolInfo(x.shape, attrs);
+    // cpu's shortcut: a 1x1 window with the input's shape returns the input, whatever the padding
+    // (pad 1, stride 2 over 2x2 puts the first window wholly outside the image); cpu's identity copies nothing
+    if (info.filterHeight === 1 && info.filterWidth === 1 && util.arraysEqual(info.inShape, info.outShape)) return undefined;
     const y = backend.alloc(size(info.outShape));
     setConv(n.I, info);
     const xv = backend.values(x) as Float32Array;

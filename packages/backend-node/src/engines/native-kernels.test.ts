@@ -275,6 +275,19 @@ describe.skipIf(!load.ok)('native kernels match tfjs cpu', () => {
         }
       });
     }
+    // tfjs-core's conv2d_transpose_test 'input=8x8x8,output=4x4x8,f=8,s=1,inDepth=8,p=same vec4': dy is
+    // 8x8 where stride 1, 'same' padding and a 4x4 input give a 4x4 forward output; cpu reads dy's top-left
+    // 4x4 with dy's own strides. Small integers, so every sum is exact.
+    it('gradients with a dy larger than the forward output the shapes imply', async () => {
+      const tfjsData = (n: number) => Float32Array.from({ length: n }, (_, i) => i % 5);
+      await compare(() => [tf.tensor(tfjsData(512), [1, 8, 8, 8]), tf.tensor(tfjsData(4096), [8, 8, 8, 8])],
+        ([x, w]) => tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [1, 4, 4, 8], 1, 'same'), { rtol: 0, atol: 0 });
+      await compare(() => [t([2, 9, 7, 3], 'ints'), t([3, 3, 5, 3], 'ints')],
+        ([dy, w]) => tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [2, 5, 4, 5], [2, 1], 'same'), { rtol: 0, atol: 0 });
+      await compare(() => [t([2, 5, 4, 3], 'ints'), t([2, 9, 7, 4], 'ints')], ([x, dy]) =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: x!, dy: dy! }, { strides: [2, 1], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as never) as tf.Tensor,
+      { rtol: 0, atol: 0 });
+    });
     it('fused conv2d with bias and activation, and its gradient', async () => {
       expectNative('FusedConv2D');
       for (const activation of ['linear', 'relu', 'elu', 'leakyrelu'] as const) {
@@ -307,6 +320,17 @@ describe.skipIf(!load.ok)('native kernels match tfjs cpu', () => {
           }, { rtol: 1e-5, atol: 1e-6 });
         }
       });
+    }
+  });
+
+  // tfjs-core's pool_test '* x=[2,2,3] f=[1,1] s=2 p=1 fractional outputs default rounding': a 1x1 window
+  // whose output shape equals the input's, where tfjs cpu returns the input (its identity shortcut) although
+  // the padding (1, as large as the window) would put the first window wholly outside the image.
+  it('max and avg pooling of a 1x1 window whose output has the input shape, with padding as large as the window', async () => {
+    for (const kind of ['max', 'avg'] as const) {
+      await compare(() => t([2, 2, 3]), (x) => tf.pool(x as tf.Tensor3D, 1, kind, 1, undefined, 2), { rtol: 0, atol: 0 });
+      await compare(() => t([2, 3, 3, 5]), (x) => tf.pool(x as tf.Tensor4D, [1, 1], kind, 1, undefined, [2, 2]), { rtol: 0, atol: 0 });
+      await compare(() => t([2, 3, 3, 5]), (x) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.pool(v as tf.Tensor4D, [1, 1], kind, 1, undefined, [2, 2]), tf.reshape(tf.range(1, 91), [2, 3, 3, 5]))))(x), { rtol: 0, atol: 0 });
     }
   });
 
