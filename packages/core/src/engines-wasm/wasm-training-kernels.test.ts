@@ -209,6 +209,23 @@ describe('Conv2DBackpropFilter', () => {
     await compare(() => run([1, 9, 8, 2], [[0, 0], [4, 0], [1, 3], [0, 0]], 3));
   });
 
+  // tfjs-core's conv2d_transpose_test 'input=8x8x8,output=4x4x8,f=8,s=1,inDepth=8,p=same vec4': dy is 8x8
+  // where stride 1, 'same' padding and a 4x4 input give a 4x4 forward output; cpu reads dy's top-left 4x4.
+  it('Conv2DBackpropInput matches cpu with a dy larger than the forward output the shapes imply', async () => {
+    const tfjsData = (n: number) => Float32Array.from({ length: n }, (_, i) => i % 5);
+    await compare(() => tf.conv2dTranspose(tf.tensor4d(tfjsData(512), [1, 8, 8, 8]), tf.tensor4d(tfjsData(4096), [8, 8, 8, 8]), [1, 4, 4, 8], 1, 'same'), 0, 0);
+    await compare(() => tf.conv2dTranspose(tf.tensor4d(rand([2, 9, 7, 3], 13), [2, 9, 7, 3]), tf.tensor4d(rand([3, 3, 5, 3], 14), [3, 3, 5, 3]), [2, 5, 4, 5], [2, 1], 'same'));
+    const dy: Shape = [2, 3, 9, 7];
+    await compare(() =>
+      tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(rand(dy, 15), dy), filter: tf.tensor(rand([3, 3, 5, 3], 16), [3, 3, 5, 3]) }, {
+        strides: [2, 1],
+        pad: 'same',
+        dataFormat: 'NCHW',
+        inputShape: [2, 5, 5, 4],
+      } as never) as tf.Tensor,
+    );
+  });
+
   it('matches cpu with a rounding mode that reads past the input', async () => {
     const x: Shape = [2, 6, 6, 2];
     const f: [number, number, number, number] = [3, 3, 2, 3];

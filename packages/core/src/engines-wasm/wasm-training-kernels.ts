@@ -229,6 +229,10 @@ function conv2DBackpropInput(tf: WasmTrainingTf, backendName: string): KernelFun
         return run('Fill', [], { shape: a.inputShape.slice(), value: 0, dtype: 'float32' });
       }
       let g = format === 'channelsLast' ? dy : run('Transpose', { x: dy }, { perm: [0, 2, 3, 1] }); // [n, oh, ow, co]
+      // cpu reads dy with its own strides and only its first oh rows and ow columns: a larger dy
+      // (tfjs-core's conv2dTranspose tests pass one) is cut to that corner; a smaller one has no
+      // meaning there (cpu reads past its rows) and is padded with zeros.
+      if (g.shape[1] !== oh || g.shape[2] !== ow) g = fitSpatial(run, g, 1, [0, 0], [oh, ow]);
       if (sh > 1 || sw > 1) {
         const r = run('Reshape', { x: g }, { shape: [n, oh, 1, ow, 1, co] });
         const p = run('PadV2', { x: r }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
