@@ -24,18 +24,7 @@ const UPSTREAM_WASM = 'fails on tfjs-backend-wasm 4.22 itself, without modelspec
  */
 export const builtinTfjsExclusions: Readonly<Record<string, readonly TfjsExclusion[]>> = {
   cpu: [],
-  native: [
-    {
-      specs: 'conv2dTranspose › input=8x8x8,output=4x4x8,f=8,s=1,inDepth=8,p=same vec4',
-      reason:
-        'modelspec bug, to fix: the addon Conv2DBackpropInput gives wrong values when dy (8x8) is larger than the forward output its shapes imply (4x4 at stride 1, same padding); tfjs cpu ignores the out-of-range rows. Training never builds such a call.',
-    },
-    {
-      specs: 'pool › * x=[2,2,3] f=[1,1] s=2 p=1 fractional outputs default rounding',
-      reason:
-        'modelspec bug, to fix: the addon MaxPool/AvgPool with an explicit padding as large as the window (pad 1, window 1) read padding where tfjs cpu reads the input (-Infinity / NaN instead of the values); no modelspec layer takes numeric padding.',
-    },
-  ],
+  native: [],
   wasm: [
     { kernel: 'Complex', reason: 'tfjs-backend-wasm has no complex64 tensors (Complex, FFT, complex casts)' },
     { kernel: 'Einsum', reason: 'tfjs-backend-wasm has no Einsum kernel' },
@@ -78,10 +67,5 @@ export const builtinTfjsExclusions: Readonly<Record<string, readonly TfjsExclusi
     { specs: 'threshold › method otsu*', reason: `"Operands could not be broadcast": ${UPSTREAM_WASM}` },
     { specs: 'slice2d › throws when requesting out of bounds slice', reason: `Slice does not check its bounds: ${UPSTREAM_WASM}` },
     { specs: 'pool › * x=[2,2,3] f=[1,1] s=2 p=1 fractional outputs default rounding', reason: `pooling with an explicit padding as large as the window reads uninitialised memory: ${UPSTREAM_WASM}` },
-    {
-      specs: 'conv2dTranspose › input=8x8x8,output=4x4x8,f=8,s=1,inDepth=8,p=same vec4',
-      reason:
-        "modelspec bug, to fix: core's replacement Conv2DBackpropInput (XNNPACK over the dilated dy) gives wrong values when dy (8x8) is larger than the forward output its shapes imply (4x4); tfjs-backend-wasm's own kernel passes. Training never builds such a call.",
-    },
   ],
 };
