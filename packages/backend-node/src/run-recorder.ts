@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { renameSync, writeFileSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { formatClassificationReport, statusOf, type EpochRecord, type ExperimentResult, type ModelMetadata, type RunJob, type RunRecord, type RunStart, type RunStatus, type TrainState } from '@modelspec/core';
 import { RunFolder } from './run-folder.js';
@@ -22,6 +24,25 @@ export class RunRecorder implements RunRecord {
   private history: EpochRecord[] = [];
   private started = new Date();
   private resumed: { resumedAt: string; resumedFromEpoch: number } | null = null;
+  private lastStatus: Record<string, unknown> = {};
+
+  /**
+   * A process that exits while this run is still running (a second Ctrl-C
+   * quits at once) leaves a truthful status: written synchronously from the
+   * exit event, with the epochs and checkpoint it keeps. (SIGKILL runs no
+   * code at all: `modelspec runs` tells that case by the process being gone.)
+   */
+  private readonly onExit = (code: number) => {
+    const status = code === 130 ? 'interrupted' : 'failed';
+    const file = this.folder.file('run.json');
+    const tmp = `${file}.${process.pid}.exit.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify({ ...this.lastStatus, status, updated: new Date().toISOString(), finished: new Date().toISOString(), quit: code === 130 ? 'at once, on a second stop signal: the last checkpoint is what is kept' : `the process exited (code ${code}) during the run` }, null, 2) + '\n');
+      renameSync(tmp, file);
+    } catch {
+      // nothing more can be done while the process exits
+    }
+  };
 
   private constructor(
     readonly folder: RunFolder,
@@ -50,6 +71,7 @@ export class RunRecorder implements RunRecord {
     });
     for (const [name, value] of Object.entries(job.attachments ?? {})) await folder.writeJson(name, value);
     await r.status('running');
+    process.on('exit', r.onExit);
     return r;
   }
 
@@ -62,6 +84,7 @@ export class RunRecorder implements RunRecord {
     r.resumed = { resumedAt: new Date().toISOString(), resumedFromEpoch: history.length };
     await r.writeHistory();
     await r.status('running');
+    process.on('exit', r.onExit);
     return r;
   }
 
@@ -74,7 +97,8 @@ export class RunRecorder implements RunRecord {
   }
 
   async status(status: RunStatus, extra: Record<string, unknown> = {}): Promise<void> {
-    await this.folder.writeJson('run.json', {
+    if (status !== 'running') process.off('exit', this.onExit);
+    await this.folder.writeJson('run.json', (this.lastStatus = {
       status,
       job: this.job.id,
       name: this.job.spec.name,
@@ -88,7 +112,7 @@ export class RunRecorder implements RunRecord {
       epochsCompleted: this.history.length,
       ...(this.resumed ?? {}),
       ...extra,
-    });
+    }));
   }
 
   async epoch(r: EpochRecord): Promise<void> {
@@ -146,7 +170,15 @@ export class RunRecorder implements RunRecord {
       counts: result.data.counts,
     });
     // a model only from trained weights (a run that diverged in its first epoch has none)
-    if (metadata && result.weightsFromEpoch > 0) await saveModelDir(result.model, this.folder.file('model'), metadata);
+    if (metadata && result.weightsFromEpoch > 0) {
+      const dir = this.folder.file('model');
+      // a resumed run replaces the model its interrupted part kept (the same run, further on): the new one is
+      // saved whole before the old one goes
+      const old = this.resumed ? this.folder.file(`.model-superseded-${process.pid}`) : null;
+      if (old) await rename(dir, old).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e)));
+      await saveModelDir(result.model, dir, metadata);
+      if (old) await rm(old, { recursive: true, force: true });
+    }
     await this.status(status, { stopReason: result.stopReason, weightsSha256: result.weightsSha256, finished: new Date().toISOString() });
   }
 

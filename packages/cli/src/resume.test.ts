@@ -45,13 +45,59 @@ const history = (run: string) => readFileSync(join(run, 'history.jsonl'), 'utf8'
 const runJson = (run: string) => JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
 const onlyRun = (out: string) => join(out, readdirSync(out).find((n) => !n.startsWith('.'))!);
 
+/** The uninterrupted run every resumed one must end as (trained once, on first use). */
+let baseline: { hash: string; history: unknown[]; trainMs: number } | null = null;
+function uninterrupted() {
+  if (baseline) return baseline;
+  const base = modelspec(['train', SPEC, ...ARGS, '--out', 'base', '--json']);
+  expect(base.code, base.err).toBe(0);
+  const run = JSON.parse(base.out).run as string;
+  baseline = { hash: runJson(run).weightsSha256, history: withoutSeconds(history(run)), trainMs: JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8')).seconds.train * 1000 };
+  return baseline;
+}
+
+/** Starts a training, sends `signals` (one after another, 50 ms apart) once its first epoch is done, and waits for it to end. */
+function signalAfterFirstEpoch(out: string, signals: NodeJS.Signals[]): Promise<{ code: number | null; err: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [bin, 'train', SPEC, ...ARGS, '--out', out], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    let err = '';
+    let sent = false;
+    p.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (!sent && /epoch 1\/4/.test(err)) {
+        sent = true;
+        signals.forEach((s, i) => setTimeout(() => p.kill(s), 150 + 50 * i));
+      }
+    });
+    p.on('exit', (code) => done({ code, err }));
+  });
+}
+
 describe('killed and resumed runs', () => {
+  it.each([
+    ['SIGTERM, like a closed terminal or kill: ends at the batch, checkpointed there', ['SIGTERM'] as NodeJS.Signals[]],
+    ['a second Ctrl-C quits at once, with a truthful status and the last checkpoint', ['SIGINT', 'SIGINT'] as NodeJS.Signals[]],
+  ])('%s', { timeout: 600_000 }, async (_what, signals) => {
+    const want = uninterrupted();
+    const out = `sig-${signals.join('-')}`;
+    const r = await signalAfterFirstEpoch(out, signals);
+    expect(r.code, r.err).toBe(130);
+    const run = onlyRun(join(dir, out));
+    const status = runJson(run);
+    expect(status.status).toBe('interrupted');
+    if (signals.length === 2) expect(status.quit).toMatch(/at once/);
+    else expect(r.err).toMatch(/SIGTERM: finishing the current batch/);
+    const listed = JSON.parse(modelspec(['runs', '--out', out, '--json']).out);
+    expect(listed[0]).toMatchObject({ status: 'interrupted', checkpoint: true });
+    const resumed = modelspec(['train', '--resume', run]);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(runJson(run).weightsSha256).toBe(want.hash);
+    expect(withoutSeconds(history(run))).toEqual(want.history);
+  });
+
   it(`a training SIGKILLed at ${POINTS} points and resumed each time ends as if it had never stopped`, { timeout: 1_800_000 }, async () => {
-    const base = modelspec(['train', SPEC, ...ARGS, '--out', 'base', '--json']);
-    expect(base.code, base.err).toBe(0);
-    const baseRun = JSON.parse(base.out).run as string;
-    const want = { hash: runJson(baseRun).weightsSha256, history: withoutSeconds(history(baseRun)) };
-    const trainMs = JSON.parse(readFileSync(join(baseRun, 'metrics.json'), 'utf8')).seconds.train * 1000;
+    const want = uninterrupted();
+    const trainMs = want.trainMs;
 
     let killed = 0;
     const at: number[] = [];
