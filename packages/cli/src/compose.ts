@@ -1,7 +1,10 @@
+import { fork } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createPluginHost, createSpecLoader, localExecutor, resumableExecutor, ModelspecError, type Backend, type Executor, type PluginEntry, type PluginHost, type Registries, type SpecLoader, type StopSignal } from '@modelspec/core';
 import { findProjectConfig, FsRunStore, loadPlugin, nodePlugin } from '@modelspec/backend-node';
 import { webgpuPlugin } from '@modelspec/engine-webgpu/node';
+import { processPool, queueExecutor } from '@modelspec/queue';
 
 /**
  * The one place the CLI composes modelspec: the built-in plugins, the
@@ -21,11 +24,22 @@ export interface Composition {
    * Runs jobs in this process, recording train jobs under `out`; unless
    * `fresh`, a job that already ran to the end is reused and an unfinished
    * one resumed (a re-run after a crash goes on where it stopped).
+   * `queue`: on the workers of that Redis queue instead; `workers`: in that
+   * many local processes (one trial and one thread each).
    */
-  executor(o: { specDir?: string; out: string; signal?: StopSignal; fresh?: boolean }): Executor;
+  executor(o: { specDir?: string; out: string; signal?: StopSignal; fresh?: boolean; queue?: string; workers?: number }): Executor;
+  /** Starts `modelspec worker --ipc` with this process's plugins (a pool's process: one native thread). */
+  spawnWorker(args: string[]): ReturnType<typeof fork>;
 }
 
-function composition(host: PluginHost, configFile: string | null): Composition {
+const BIN = fileURLToPath(new URL('../bin/modelspec.js', import.meta.url));
+
+function composition(host: PluginHost, configFile: string | null, pluginArgs: string[] = []): Composition {
+  const spawnWorker = (args: string[]) =>
+    fork(BIN, [...pluginArgs.flatMap((p) => ['--plugin', p]), 'worker', '--ipc', ...args], {
+      env: { ...process.env, MODELSPEC_NATIVE_THREADS: process.env['MODELSPEC_NATIVE_THREADS'] ?? '1' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
   const backendKind = host.backends.get('node');
   if (!backendKind) throw new ModelspecError('no-backend', 'no "node" backend is registered');
   const backend = (specDir?: string) => backendKind.create({ engines: host.engineList(), specDir });
@@ -37,7 +51,13 @@ function composition(host: PluginHost, configFile: string | null): Composition {
     configFile,
     backend,
     store,
+    spawnWorker,
     executor: (o) => {
+      if (o.queue) return queueExecutor({ url: o.queue, ...(o.fresh ? { fresh: true } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+      if (o.workers && o.workers > 1) {
+        const args = ['--out', resolve(o.out), ...(o.specDir ? ['--spec-dir', o.specDir] : [])];
+        return processPool({ size: o.workers, spawn: () => spawnWorker(args), ...(o.signal ? { signal: o.signal } : {}) }).executor(!!o.fresh);
+      }
       const ctx = { registries: host.registries, backend: backend(o.specDir), store: store(o.out), plugins: host.records(), ...(o.signal ? { signal: o.signal } : {}) };
       return o.fresh ? localExecutor(ctx) : resumableExecutor(ctx);
     },
@@ -60,7 +80,7 @@ export async function compose(o: { plugins?: string[]; cwd?: string } = {}): Pro
   };
   for (const name of config?.plugins ?? []) await add(name, dirname(config!.file));
   for (const name of o.plugins ?? []) await add(name, cwd);
-  current = composition(createPluginHost(entries), config?.file ?? null);
+  current = composition(createPluginHost(entries), config?.file ?? null, o.plugins ?? []);
   return current;
 }
 

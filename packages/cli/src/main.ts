@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ModelspecError } from '@modelspec/core';
 import { processIo, type Io } from './io.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
@@ -20,6 +20,7 @@ import { compose } from './compose.js';
 import { pluginsCommand } from './commands/plugins.js';
 import { runsCommand } from './commands/runs.js';
 import { conformanceCommand } from './commands/conformance.js';
+import { workerCommand } from './commands/worker.js';
 import { VERSION } from './version.js';
 
 const EXAMPLES = `
@@ -138,6 +139,8 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--write-table', 'update REPRODUCTIONS.md (in the current directory) with these results; full reproductions only')
     .option('--check', 'exit 3 unless every published figure is reproduced (1 stays for errors)')
     .option('--fresh', 'run every seed anew (by default a seed that already ran to the end under --out is reused, and an unfinished one resumed)')
+    .option('--queue <url>', 'run the seeds on the workers of this Redis queue (redis://[:password@]host:port[/db], rediss:// for TLS; see modelspec worker)')
+    .option('--workers <n>', 'run the seeds in N local processes, one thread each (no Redis)', int('--workers', 1))
     .option('--json', 'machine-readable output')
     .action((paths: string[], o) => run(() => reproduceCommand(paths, o, io))());
 
@@ -154,8 +157,22 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--engine <name>', 'tfjs engine')
     .option('--out <dir>', 'where the refit run folder goes', 'runs')
     .option('--fresh', 'run every fold anew (by default folds that already ran are reused)')
+    .option('--queue <url>', 'run the folds and the refit on the workers of this Redis queue (redis://[:password@]host:port[/db], rediss:// for TLS; see modelspec worker)')
+    .option('--workers <n>', 'run the folds and the refit in N local processes, one thread each (no Redis)', int('--workers', 1))
     .option('--json', 'machine-readable output')
     .action((path: string, o) => run(() => searchCommand(path, o, io))());
+
+  program
+    .command('worker')
+    .description('Take trials (the seeds of reproduce, the folds of search) from a Redis queue and run them with this machine\'s engines and plugins, until stopped. Any number of workers, on any machines that reach the Redis.')
+    .option('--queue <url>', 'the Redis the submitters use: redis://[user:password@]host:port[/db], rediss:// for TLS (or the password in REDISCLI_AUTH)')
+    .option('--concurrency <n>', 'trials at once, each in its own process', int('--concurrency', 1))
+    .option('--out <dir>', 'where this worker keeps its run folders', 'runs')
+    .option('--name <queue>', 'the queue\'s name in Redis', 'modelspec-trials')
+    .option('--lock-duration <ms>', 'a worker silent this long is taken for dead and its trial resumed by another', int('--lock-duration', 1000))
+    .addOption(new Option('--ipc').hideHelp())
+    .addOption(new Option('--spec-dir <dir>').hideHelp())
+    .action((o) => run(() => workerCommand(o, io))());
 
   program
     .command('report')

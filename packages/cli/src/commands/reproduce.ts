@@ -27,6 +27,9 @@ export interface ReproduceOptions {
   json?: boolean;
   /** Run every seed anew instead of reusing finished ones and resuming unfinished ones. */
   fresh?: boolean;
+  /** Run the trials on the workers of this Redis queue, or in this many local processes. */
+  queue?: string;
+  workers?: number;
   onReproduction?: (r: Reproduction) => Promise<void>;
 }
 
@@ -115,7 +118,8 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       if (interrupt.stopped) break;
       const seeds = o.seeds ?? [...base.spec.reproduce.seeds];
       const epochSeconds: number[] = [];
-      let progress: Progress | null = null;
+      // one per seed: with --queue or --workers several seeds run at once
+      const progress = new Map<number, Progress>();
       let result;
       try {
         result = await reproduce(
@@ -132,12 +136,13 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
             checks: warningLines(base.issues),
             showLocation: shown,
           },
-          c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt, fresh: o.fresh }),
+          c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt, fresh: o.fresh, queue: o.queue, workers: o.workers }),
           {
             onEvent: (e, t) => {
               const label = `[${si + 1}/${loaded.length} ${base.spec.name} seed ${t.seed} (${t.index + 1}/${t.of})]`;
-              if (e.type === 'started' || e.type === 'reused') progress = new Progress(io, base.spec.training.epochs, label, { epochSeconds, laterEpochs: (t.of - t.index - 1) * base.spec.training.epochs });
-              if (progress) renderRunEvent(e, io, progress, label);
+              if (e.type === 'started' || e.type === 'reused') progress.set(t.index, new Progress(io, base.spec.training.epochs, label, { epochSeconds, laterEpochs: (t.of - t.index - 1) * base.spec.training.epochs }));
+              const p = progress.get(t.index);
+              if (p) renderRunEvent(e, io, p, label);
             },
             shouldStop: () => interrupt.stopped,
           },

@@ -21,6 +21,9 @@ export interface SearchOptions {
   json?: boolean;
   /** Run every fold anew instead of reusing finished ones. */
   fresh?: boolean;
+  /** Run the trials on the workers of this Redis queue, or in this many local processes. */
+  queue?: string;
+  workers?: number;
 }
 
 export { cvTable };
@@ -71,7 +74,7 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
         plugins: c.host.records(),
         settings,
       },
-      c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt, fresh: o.fresh }),
+      c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt, fresh: o.fresh, queue: o.queue, workers: o.workers }),
       {
         onEvent: (e) => {
           if (e.type === 'started' && !announced) {
