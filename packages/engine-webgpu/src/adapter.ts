@@ -37,9 +37,10 @@ const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basi
 export function describeAdapter(info: GpuAdapterInfoLike, backend: string | undefined, fallback = false): EngineAdapter {
   const fields = [info.vendor, info.architecture, info.device, info.description].filter((s): s is string => !!s);
   const software = fallback || !!info.isFallbackAdapter || fields.some((s) => SOFTWARE.test(s));
-  // llvmpipe and SwiftShader leave vendor empty; the device or description names them
-  const vendor = info.vendor || info.device || info.description || 'unknown';
-  const architecture = info.architecture || (info.vendor && info.device ? info.device : undefined);
+  // llvmpipe and SwiftShader leave vendor (and architecture) empty; the device or description names them
+  const text = fields.join(' ');
+  const vendor = info.vendor || (/llvmpipe|softpipe|lavapipe|mesa/i.test(text) ? 'mesa' : /swiftshader/i.test(text) ? 'google' : 'unknown');
+  const architecture = info.architecture || info.device?.replace(/-+$/, '') || undefined;
   return { vendor, ...(architecture ? { architecture } : {}), ...(backend ? { backend } : {}), software };
 }
 

@@ -33,6 +33,12 @@ export async function doctorCommand(o: { json?: boolean; datasets?: boolean }, i
   io.out('engines (best first):');
   for (const e of engines) {
     io.out(`  ${e.available ? 'ok  ' : 'no  '} ${e.name.padEnd(10)} ${e.available ? e.description : `${e.reason}${e.fix ? `\n             fix: ${e.fix}` : ''}`}`);
+    // a GPU engine names its adapter and why it was or was not chosen
+    if (e.available && e.adapter) {
+      const a = e.adapter;
+      io.out(`             adapter: ${a.vendor}${a.architecture ? ` ${a.architecture}` : ''}${a.backend ? `, ${a.backend}` : ''} (${a.software ? 'software' : 'hardware'})`);
+      io.out(`             ${a.software ? `not chosen by default: a software adapter is for tests; use it with --engine ${e.name}` : e === chosen ? 'chosen: a hardware GPU adapter ranks above every CPU engine' : 'a hardware GPU adapter'}`);
+    }
   }
   io.out(`  chosen by default: ${chosen?.name ?? 'none'}`);
   if (datasets.length) io.out('datasets (checksums verified):');
