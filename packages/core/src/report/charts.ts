@@ -1,7 +1,7 @@
 import { rowNormalize } from '../eval/confusion.js';
 import type { MetricKey } from '../spec/sections.js';
 import { aggregateConfusion, curvePoints, type CurvePoint, type Split } from './aggregate.js';
-import { formatFigure, formatMeanStd, METRIC_LABELS, formatDifference, VERDICT_WORDS } from './format.js';
+import { formatFigure, formatMeanStd, METRIC_LABELS, formatDifference, shownVerdict, TONE_COLORS } from './format.js';
 import type { FigureComparison, Reproduction, Verdict } from './types.js';
 
 /**
@@ -34,6 +34,7 @@ export const VERDICT_COLORS: Record<Verdict, string> = {
   'not-reproduced': '#c62828',
   'not-measured': '#8d6e00',
   'nothing-published': '#555555',
+  inconclusive: '#a15c00',
 };
 
 const spec = (body: Record<string, unknown>): VegaLiteSpec => ({ $schema: SCHEMA, config: CONFIG, ...body });
@@ -200,19 +201,21 @@ export function confusionChart(repro: Reproduction, o: { normalized?: boolean } 
   });
 }
 
-type FigureRow = { kind: 'tolerance' | 'each seed' | 'mean ± std' | 'published'; row: string; value?: number; lo?: number; hi?: number };
+type FigureRow = { kind: 'tolerance' | 'each seed' | 'mean ± std' | 'published' | 'one new run (95%)'; row: string; value?: number; lo?: number; hi?: number };
 
 const KINDS = {
-  domain: ['each seed', 'mean ± std', 'published', 'tolerance'],
-  color: ['#8a8a8a', '#1565c0', '#d32f2f', '#b9dfbb'],
-  shape: ['circle', 'circle', 'diamond', 'square'],
+  domain: ['each seed', 'mean ± std', 'published', 'tolerance', 'one new run (95%)'],
+  color: ['#8a8a8a', '#1565c0', '#d32f2f', '#b9dfbb', '#9fa8da'],
+  shape: ['circle', 'circle', 'diamond', 'square', 'stroke'],
 };
 
-function figurePanel(f: FigureComparison) {
+function figurePanel(f: FigureComparison, reduced: boolean) {
   const row = METRIC_LABELS[f.metric];
   const rows: FigureRow[] = [];
   // An old resolved spec can lack a tolerance (undefined, not null): no band then.
   if (f.published !== null && f.tolerance != null) rows.push({ kind: 'tolerance', row, lo: f.published - f.tolerance, hi: f.published + f.tolerance });
+  const pi = f.statistics?.predictionInterval;
+  if (pi) rows.push({ kind: 'one new run (95%)', row, lo: pi[0], hi: pi[1] });
   for (const v of f.measured?.values ?? []) rows.push({ kind: 'each seed', row, value: v });
   if (f.measured) rows.push({ kind: 'mean ± std', row, value: f.measured.mean, lo: f.measured.mean - f.measured.std, hi: f.measured.mean + f.measured.std });
   if (f.published !== null) rows.push({ kind: 'published', row, value: f.published });
@@ -228,6 +231,7 @@ function figurePanel(f: FigureComparison) {
   const has = (k: FigureRow['kind']) => rows.some((r) => r.kind === k);
   const point = (k: FigureRow['kind'], size: number) => ({ transform: only(k), mark: { type: 'point', filled: true, size, opacity: 0.9 }, encoding: { x, y, color, shape, tooltip } });
   const layer = [
+    ...(has('one new run (95%)') ? [{ transform: only('one new run (95%)'), mark: { type: 'rule', strokeWidth: 9, opacity: 0.45 }, encoding: { x: range, x2: { field: 'hi' }, y, color } }] : []),
     ...(has('tolerance') ? [{ transform: only('tolerance'), mark: { type: 'rect', opacity: 0.7 }, encoding: { x: range, x2: { field: 'hi' }, y, color } }] : []),
     ...(has('mean ± std') ? [{ transform: only('mean ± std'), mark: { type: 'rule', strokeWidth: 2.5, color: KINDS.color[1] }, encoding: { x: range, x2: { field: 'hi' }, y } }] : []),
     ...(has('each seed') ? [point('each seed', 50)] : []),
@@ -241,8 +245,9 @@ function figurePanel(f: FigureComparison) {
     `difference ${formatDifference(f.difference)}`,
     ...(f.tolerance != null ? [`tolerance ±${formatFigure(f.tolerance)}`] : []),
   ].join('  ·  ');
+  const shown = shownVerdict(f, reduced);
   return {
-    title: { text: `${row}: ${VERDICT_WORDS[f.verdict]}`, color: VERDICT_COLORS[f.verdict], subtitle },
+    title: { text: `${row}: ${shown.word}`, color: TONE_COLORS[shown.tone], subtitle },
     width: 560,
     height: 44,
     data: { values: rows },
@@ -259,8 +264,11 @@ export function figuresChart(repro: Reproduction): VegaLiteSpec | null {
   const figs = repro.figures.filter((f) => f.measured !== null || f.published !== null);
   if (!figs.length) return null;
   return spec({
-    title: { text: `Published vs measured: ${repro.spec.name}`, subtitle: 'Green band: published value ± tolerance. Bar: mean ± standard deviation over seeds.' },
-    vconcat: figs.map(figurePanel),
+    title: {
+      text: `Published vs measured: ${repro.spec.name}`,
+      subtitle: ['Green band: published value ± tolerance. Bar: mean ± standard deviation over seeds.', 'Lilac band (two or more seeds): where one new run falls with 95% probability (Student t prediction interval).'],
+    },
+    vconcat: figs.map((f) => figurePanel(f, (repro.conditions ?? []).length > 0)),
     resolve: { scale: { x: 'independent', color: 'shared', shape: 'shared' }, legend: { color: 'shared', shape: 'shared' } },
   });
 }

@@ -1,6 +1,7 @@
 import type { ResolvedModelSpec } from '../spec/schema.js';
 import type { MetricKey } from '../spec/sections.js';
 import type { ExperimentResult } from '../training/experiment.js';
+import { figureStatistics } from './stats.js';
 import type { FigureComparison, PredictionRecord, Reproduction, RunSummary, Verdict } from './types.js';
 
 const ALL_KEYS: MetricKey[] = ['testAccuracy', 'testLoss', 'valAccuracy', 'valLoss', 'trainAccuracy', 'trainLoss', 'bestValAccuracy', 'macroPrecision', 'macroRecall'];
@@ -71,13 +72,14 @@ export function compareWithReference(spec: ResolvedModelSpec, runs: RunSummary[]
       measured,
       difference,
       verdict: difference === null ? 'not-measured' : Math.abs(difference) <= tolerance + 1e-12 ? 'reproduced' : 'not-reproduced',
+      statistics: figureStatistics(values, f.value, tolerance),
     });
   }
   for (const k of ALL_KEYS) {
     if (figures.some((f) => f.metric === k)) continue;
     const values = runs.map((r) => r.measured[k]).filter((v): v is number => v !== undefined);
     if (!values.length || !k.startsWith('test')) continue;
-    figures.push({ metric: k, published: null, source: null, note: '', tolerance: null, measured: stats(values), difference: null, verdict: 'nothing-published' });
+    figures.push({ metric: k, published: null, source: null, note: '', tolerance: null, measured: stats(values), difference: null, verdict: 'nothing-published', statistics: null });
   }
   const published = figures.filter((f) => f.published !== null);
   const verdict: Verdict = !published.length ? 'nothing-published' : published.every((f) => f.verdict === 'reproduced') ? 'reproduced' : published.some((f) => f.verdict === 'not-measured') && published.every((f) => f.verdict !== 'not-reproduced') ? 'not-measured' : 'not-reproduced';

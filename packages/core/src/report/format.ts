@@ -1,5 +1,6 @@
 import type { MetricKey } from '../spec/sections.js';
 import type { FigureComparison, Reproduction, Verdict } from './types.js';
+import type { FigureStatistics } from './stats.js';
 
 /** Words every report format (Markdown, HTML, charts) uses, so they never disagree. */
 export const METRIC_LABELS: Record<MetricKey, string> = {
@@ -20,6 +21,7 @@ export const VERDICT_WORDS: Record<Verdict, string> = {
   'not-reproduced': 'NOT reproduced',
   'not-measured': 'not measured',
   'nothing-published': 'nothing published',
+  inconclusive: 'inconclusive',
 };
 
 /** Published figures are printed with four decimals (Keras' evaluate output), so measured ones are too. */
@@ -86,23 +88,94 @@ export function explainFigure(f: FigureComparison): string {
   return `${label}: ${over} is ${formatFigure(dist)}${points} ${dir} the published ${formatFigure(f.published)}, ${formatFigure(dist - tol)} beyond the tolerance of ${formatFigure(tol)}.${spread}`;
 }
 
+/** Colours by what a verdict tells a reader: firm yes, firm no, undecided, or nothing to judge. */
+export type Tone = 'good' | 'bad' | 'unsure' | 'neutral';
+export const TONE_COLORS: Record<Tone, string> = { good: '#2e7d32', bad: '#c62828', unsure: '#a15c00', neutral: '#5f6368' };
+
+/**
+ * The verdict a report shows for a figure: the tolerance verdict, unless the
+ * seeds cannot back it (inconclusive), and never a red one for a reduced run,
+ * whose verdicts say little about the published setup.
+ */
+export function shownVerdict(f: Pick<FigureComparison, 'verdict' | 'statistics'>, reduced = false): { word: string; tone: Tone } {
+  if (f.verdict === 'not-measured' || f.verdict === 'nothing-published' || f.verdict === 'inconclusive') return { word: VERDICT_WORDS[f.verdict], tone: f.verdict === 'not-measured' ? 'unsure' : 'neutral' };
+  const inconclusive = f.statistics?.decision === 'inconclusive';
+  if (reduced) return { word: `${inconclusive ? 'inconclusive' : f.verdict === 'reproduced' ? 'within tolerance' : 'outside tolerance'} (reduced run)`, tone: 'neutral' };
+  if (inconclusive) return { word: `inconclusive (mean ${f.verdict === 'reproduced' ? 'within' : 'outside'} tolerance)`, tone: 'unsure' };
+  return { word: VERDICT_WORDS[f.verdict], tone: f.verdict === 'reproduced' ? 'good' : 'bad' };
+}
+
+/**
+ * The reproduction's verdict once the seeds are heard: not reproduced when the
+ * seeds firmly put a figure outside its tolerance, inconclusive when any other
+ * figure cannot be decided, else the tolerance verdict.
+ */
+export function overallDecision(r: Pick<Reproduction, 'figures' | 'verdict'>): Verdict {
+  const published = r.figures.filter((f) => f.published !== null);
+  if (r.verdict === 'not-measured' || r.verdict === 'nothing-published') return r.verdict;
+  if (published.some((f) => f.verdict === 'not-reproduced' && f.statistics?.decision !== 'inconclusive')) return 'not-reproduced';
+  if (published.some((f) => f.statistics?.decision === 'inconclusive')) return 'inconclusive';
+  return r.verdict;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+const interval = ([lo, hi]: [number, number]) => `${formatFigure(lo)} to ${formatFigure(hi)}`;
+
+/**
+ * What the seeds allow a reader to conclude about one figure, in words: whether
+ * the published run is a plausible single run of this spec, and whether the
+ * seeds pin the mean down enough for the tolerance to decide.
+ */
+export function statisticsSentence(f: FigureComparison): string | null {
+  const s: FigureStatistics | null | undefined = f.statistics;
+  if (f.published === null || !f.measured) return null;
+  const label = METRIC_LABELS[f.metric];
+  if (!s) return f.measured.values.length === 1 ? `${label}: one seed shows no spread, so nothing can be said about how likely the published run is.` : null;
+  const level = pct(s.confidence);
+  const draw = s.publishedInPredictionInterval
+    ? `the published ${formatFigure(f.published)} lies inside the ${level} prediction interval for one new run (${interval(s.predictionInterval)}), so it is a plausible single run of this spec`
+    : `the published ${formatFigure(f.published)} lies outside the ${level} prediction interval for one new run (${interval(s.predictionInterval)}), so a run of this spec would rarely give it`;
+  const band = `published ± tolerance (${interval([f.published - f.tolerance!, f.published + f.tolerance!])})`;
+  const decide =
+    s.decision === 'reproduced'
+      ? `the ${level} interval of the mean (${interval(s.meanInterval)}) lies within ${band}: reproduced, and more seeds would not change that`
+      : s.decision === 'not-reproduced'
+        ? `the ${level} interval of the mean (${interval(s.meanInterval)}) lies clear of ${band}: not reproduced, and more seeds would not change that`
+        : `the ${level} interval of the mean (${interval(s.meanInterval)}) crosses the edge of ${band}: the seeds spread too widely for the tolerance to decide (inconclusive)${s.seedsToDecide ? `; at this spread about ${s.seedsToDecide} seeds would decide it` : '; no affordable number of seeds would decide it at this spread'}`;
+  return `${label}: over ${s.seeds} seeds, ${draw}; ${decide}.`;
+}
+
+/** "22 Nov 2026, 14:45 UTC": ISO timestamps are for programs (report.json keeps one). */
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+}
+
 /** The headline: the overall verdict and which figures decided it. */
 export function verdictSentence(repro: Pick<Reproduction, 'figures' | 'verdict' | 'runs'>): string {
   const published = repro.figures.filter((f) => f.published !== null);
   const seeds = `${repro.runs.length} seed${repro.runs.length === 1 ? '' : 's'}`;
   const names = (fs: FigureComparison[]) => fs.map((f) => METRIC_LABELS[f.metric].toLowerCase()).join(', ');
-  switch (repro.verdict) {
+  const of = (k: number) => (published.length === 1 ? 'the one published figure' : `${k} of ${published.length} published figures`);
+  switch (overallDecision(repro)) {
     case 'reproduced':
-      return `Reproduced: all ${published.length} published figure${published.length === 1 ? ' is' : 's are'} within tolerance (mean over ${seeds}).`;
+      return `Reproduced: ${published.length === 1 ? 'the one published figure is' : `all ${published.length} published figures are`} within tolerance (mean over ${seeds}).`;
     case 'not-reproduced': {
       const bad = published.filter((f) => f.verdict === 'not-reproduced');
-      return `NOT reproduced: ${bad.length} of ${published.length} published figures fall outside tolerance (${names(bad)}; mean over ${seeds}).`;
+      return `NOT reproduced: ${of(bad.length)} ${bad.length === 1 ? 'falls' : 'fall'} outside tolerance (${names(bad)}; mean over ${seeds}).`;
+    }
+    case 'inconclusive': {
+      const open = published.filter((f) => f.statistics?.decision === 'inconclusive');
+      return `Inconclusive: the ${seeds} spread too widely for the tolerance to decide ${of(open.length)} (${names(open)}).`;
     }
     case 'not-measured': {
       const missing = published.filter((f) => f.verdict === 'not-measured');
       return `Not measured: no run produced ${names(missing)}, so the reproduction cannot be judged.`;
     }
-    case 'nothing-published':
+    default:
       return `Nothing published to compare with; measured values are listed for reference (${seeds}).`;
   }
 }

@@ -1,6 +1,6 @@
 import { aggregateConfusion, type AggregateConfusion } from './aggregate.js';
-import { verdictSentence } from './format.js';
-import type { Reproduction, RunSummary } from './types.js';
+import { overallDecision, verdictSentence } from './format.js';
+import type { Reproduction, RunSummary, Verdict } from './types.js';
 
 /** A kept prediction without its pixels and probabilities (those are for drawing, and dominate the size). */
 export interface PredictionJson {
@@ -21,6 +21,8 @@ export interface ReportJson extends Omit<Reproduction, 'runs'> {
   formatVersion: 1;
   /** The verdict in one sentence, as the Markdown report states it. */
   summary: string;
+  /** The verdict once the seeds' statistics are heard (`inconclusive` when they cannot back the tolerance verdict); `verdict` stays the tolerance's. */
+  decision: Verdict;
   runs: RunJson[];
   /** The seeds' test confusion matrices summed, with their classification report and largest confusions. */
   aggregate: AggregateConfusion | null;
@@ -32,6 +34,7 @@ export function reproductionJson(r: Reproduction): ReportJson {
     format: 'modelspec-report',
     formatVersion: 1,
     summary: verdictSentence(r),
+    decision: overallDecision(r),
     ...rest,
     runs: runs.map((run) => ({
       ...run,

@@ -4,6 +4,7 @@ import { reproductionJson } from './json.js';
 import { sampleReproduction } from './sample.js';
 import { aggregateConfusion } from './aggregate.js';
 import { explainFigure, formatDifference } from './format.js';
+import { figureStatistics } from './stats.js';
 
 describe('reproductionMarkdown', () => {
   const repro = sampleReproduction({ pixels: true });
@@ -17,13 +18,46 @@ describe('reproductionMarkdown', () => {
 
   it('opens with the title and the overall verdict in words', () => {
     expect(md.startsWith('# Sample MLP (`sample-mlp`)\n')).toBe(true);
-    expect(md).toContain('**Verdict: NOT reproduced.** NOT reproduced: 1 of 2 published figures fall outside tolerance (test accuracy; mean over 2 seeds).');
+    expect(md).toContain('**Verdict: inconclusive.** Inconclusive: the 2 seeds spread too widely for the tolerance to decide 2 of 2 published figures (test accuracy, test loss).');
+  });
+
+  it('keeps the tolerance verdict where the seeds back it, and never says "all 1"', () => {
+    const tight = sampleReproduction();
+    const f = tight.figures[0]!;
+    tight.figures = [{ ...f, measured: { mean: 0.8167, std: 0.0001, values: [0.8166, 0.8168] }, statistics: figureStatistics([0.8166, 0.8168], 0.8, 0.01) }];
+    tight.verdict = 'not-reproduced';
+    const text = reproductionMarkdown(tight);
+    expect(text).toContain('**Verdict: NOT reproduced.** NOT reproduced: the one published figure falls outside tolerance (test accuracy; mean over 2 seeds).');
+    expect(text).toContain('| ❌ NOT reproduced | no |');
+    expect(text).toContain('lies outside the 95% prediction interval for one new run');
+    tight.verdict = 'reproduced';
+    tight.figures = [{ ...f, measured: { mean: 0.8, std: 0.0001, values: [0.7999, 0.8001] }, difference: 0, verdict: 'reproduced', statistics: figureStatistics([0.7999, 0.8001], 0.8, 0.01) }];
+    expect(reproductionMarkdown(tight)).toContain('Reproduced: the one published figure is within tolerance');
+  });
+
+  it('shows no failing verdict for a reduced run', () => {
+    const reduced = { ...sampleReproduction(), conditions: ['--limit 300'] };
+    const text = reproductionMarkdown(reduced);
+    expect(text).toContain('**Verdict: reduced run, no verdict on the published setup.**');
+    expect(text).not.toContain('❌');
+    expect(text).toContain('inconclusive (reduced run)');
+  });
+
+  it('ends with the versions that produced it, dates in words', () => {
+    const text = reproductionMarkdown({
+      ...sampleReproduction(),
+      environment: { modelspec: '0.1.0', tfjs: '4.22.0', node: 'v22.1.0', engines: [{ name: 'native', detail: 'OpenBLAS (Haswell)' }], cpu: 'Xeon', os: 'linux 6.1 x64', datasets: { 'train-images.gz': 'abc' }, gitCommit: '0123abc' },
+    });
+    const s = text.slice(text.indexOf('## Versions'));
+    for (const x of ['| modelspec | 0.1.0 |', '| Git commit | 0123abc |', '| TensorFlow.js | 4.22.0 |', '| Engine native | OpenBLAS (Haswell) |', '| Dataset train-images.gz | SHA-256 abc |']) expect(s).toContain(x);
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
   });
 
   it('gives every figure its published value, mean ± std over seeds, difference, tolerance and verdict', () => {
     const s = section('Published vs measured');
-    expect(s).toContain('| Test accuracy | 0.8000 | 0.8167 ± 0.0283 | 2 | +0.0167 | ±0.0100 | ❌ NOT reproduced | notebook cell 12 |');
-    expect(s).toContain('| Test loss | 0.4900 | 0.4850 ± 0.0495 | 2 | \u22120.0050 | ±0.0300 | ✅ reproduced | notebook cell 12 |');
+    expect(s).toContain('| Test accuracy | 0.8000 | 0.8167 ± 0.0283 | 2 | +0.0167 | ±0.0100 | ❓ inconclusive (mean outside tolerance) | yes | notebook cell 12 |');
+    expect(s).toContain('| Test loss | 0.4900 | 0.4850 ± 0.0495 | 2 | \u22120.0050 | ±0.0300 | ❓ inconclusive (mean within tolerance) | yes | notebook cell 12 |');
+    expect(s).toContain('the seeds spread too widely for the tolerance to decide (inconclusive); at this spread about 72 seeds would decide it.');
   });
 
   it('says by how much a figure missed, and includes figure and reference notes', () => {

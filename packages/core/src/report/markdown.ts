@@ -1,5 +1,6 @@
 import { aggregateConfusion, type AggregateConfusion } from './aggregate.js';
-import { explainFigure, formatCount, formatFigure, formatMeanStd, METRIC_LABELS, formatDuration, formatDifference, VERDICT_WORDS, verdictSentence } from './format.js';
+import { explainFigure, formatCount, formatDate, formatFigure, formatMeanStd, METRIC_LABELS, formatDuration, formatDifference, overallDecision, shownVerdict, statisticsSentence, VERDICT_WORDS, verdictSentence } from './format.js';
+import { environmentRows, searchLines, seedPlanSentence } from './provenance.js';
 import type { Reproduction, RunSummary } from './types.js';
 import type { MetricKey } from '../spec/sections.js';
 
@@ -33,8 +34,16 @@ const table = (head: string[], rows: (string | number)[][], align?: ('l' | 'r')[
 const quote = (s: string) => s.split('\n').map((l) => `> ${l}`).join('\n');
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
+const ICON = { good: '✅', bad: '❌', unsure: '❓', neutral: '·' } as const;
+
 function figuresSection(r: Reproduction): string[] {
   if (!r.figures.length) return ['No figures were published or measured.'];
+  const reduced = (r.conditions ?? []).length > 0;
+  const verdictCell = (f: Reproduction['figures'][number]) => {
+    const v = shownVerdict(f, reduced);
+    return f.verdict === 'nothing-published' ? v.word : `${ICON[v.tone]} ${f.verdict === 'not-reproduced' && v.tone === 'bad' ? 'NOT reproduced' : v.word}`;
+  };
+  const plausible = (f: Reproduction['figures'][number]) => (f.statistics ? (f.statistics.publishedInPredictionInterval ? 'yes' : 'no') : '–');
   const rows = r.figures.map((f) => [
     METRIC_LABELS[f.metric],
     formatFigure(f.published),
@@ -42,12 +51,19 @@ function figuresSection(r: Reproduction): string[] {
     f.measured?.values.length ?? 0,
     formatDifference(f.difference),
     f.tolerance == null ? '–' : `±${formatFigure(f.tolerance)}`,
-    f.verdict === 'reproduced' ? '✅ reproduced' : f.verdict === 'not-reproduced' ? '❌ NOT reproduced' : VERDICT_WORDS[f.verdict],
+    verdictCell(f),
+    plausible(f),
     f.source ?? '',
   ]);
-  const out = [table(['Figure', 'Published', 'Measured (mean ± std)', 'Seeds', 'Difference', 'Tolerance', 'Verdict', 'Published in'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'l'])];
+  const out = [
+    table(['Figure', 'Published', 'Measured (mean ± std)', 'Seeds', 'Difference', 'Tolerance', 'Verdict', 'Published run plausible?', 'Published in'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'l']),
+  ];
   const why = r.figures.filter((f) => f.published !== null || f.note).map((f) => `- ${explainFigure(f)}${f.note ? ` Note: ${f.note}` : ''}`);
   if (why.length) out.push('', ...why);
+  const seeds = r.figures.map(statisticsSentence).filter((x): x is string => x !== null);
+  if (seeds.length) out.push('', '**What the seeds allow us to conclude:**', '', ...seeds.map((x) => `- ${x}`));
+  const plan = seedPlanSentence(r);
+  if (plan) out.push('', plan);
   if (r.spec.reference?.notes) out.push('', '**About the published figures:**', '', quote(r.spec.reference.notes));
   if (r.checks?.length) out.push('', "**What modelspec's checks found in the spec:**", '', ...r.checks.map((c) => `- ${c}`));
   return out;
@@ -83,7 +99,7 @@ function runsSection(r: Reproduction): string[] {
   ]);
   const seeds = r.runs.map((x) => x.seed).join(', ');
   return [
-    `${count(r.runs.length, 'seed')} (${seeds}) on ${r.engine || 'an unknown engine'}; ${r.date}; wall time ${formatDuration(r.wallSeconds)}.`,
+    `${count(r.runs.length, 'seed')} (${seeds}) on ${r.engine || 'an unknown engine'}; ${formatDate(r.date)}; wall time ${formatDuration(r.wallSeconds)}.`,
     '',
     table(['Seed', 'Engine', 'Epochs', 'Stopped', 'Training time', ...keys.map((k) => METRIC_LABELS[k]), 'Weights SHA-256'], rows, ['r', 'l', 'r', 'l', 'r', ...keys.map(() => 'r' as const), 'l']),
   ];
@@ -155,7 +171,7 @@ export function reproductionMarkdown(r: Reproduction, o: MarkdownOptions = {}): 
   const lines = [
     `# ${title}`,
     '',
-    `**Verdict: ${VERDICT_WORDS[r.verdict]}.** ${verdictSentence(r)}`,
+    `**Verdict: ${(r.conditions ?? []).length ? 'reduced run, no verdict on the published setup' : VERDICT_WORDS[overallDecision(r)]}.** ${verdictSentence(r)}`,
     '',
     ...conditionsNote(r),
     ...(r.spec.description ? [r.spec.description, ''] : []),
@@ -164,6 +180,7 @@ export function reproductionMarkdown(r: Reproduction, o: MarkdownOptions = {}): 
     ...figuresSection(r),
     '',
     ...images('figures', 'Published vs measured'),
+    ...(r.search ? ['## Search', '', ...searchLines(r.search), ''] : []),
     '## Source',
     '',
     ...sourceSection(r),
@@ -182,5 +199,6 @@ export function reproductionMarkdown(r: Reproduction, o: MarkdownOptions = {}): 
   if (first && paths.predictions) {
     lines.push('### Predictions', '', `The first ${count(first.test!.predictions.length, 'test image')} as seed ${first.seed} classified them: green when right, red when wrong.`, '', ...images('predictions', 'Test predictions'));
   }
+  lines.push('', '## Versions', '', table(['What', 'Version'], environmentRows(r), ['l', 'l']));
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

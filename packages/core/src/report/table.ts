@@ -1,12 +1,26 @@
 import type { Reproduction } from './types.js';
+import { overallDecision } from './format.js';
 
 /** One spec's line in REPRODUCTIONS.md, as data (kept in a JSON file so partial runs update their rows only). */
 export interface TableRow {
   spec: string;
   title: string;
   source: string;
-  figures: { metric: string; published: number | null; source: string | null; mean: number | null; std: number | null; verdict: string }[];
+  figures: {
+    metric: string;
+    published: number | null;
+    source: string | null;
+    mean: number | null;
+    std: number | null;
+    verdict: string;
+    /** What the seeds back (reproduced, not-reproduced, inconclusive); absent with one seed, or in rows written before statistics. */
+    decision?: string | null;
+    /** Whether the published value lies in the seeds' 95% prediction interval for one new run. */
+    plausible?: boolean | null;
+  }[];
   verdict: string;
+  /** The verdict once the seeds are heard (see report.json's decision). */
+  decision?: string;
   seeds: number[];
   epochs: number;
   wallSeconds: number;
@@ -22,8 +36,18 @@ export function tableRow(r: Reproduction, report: string | null): TableRow {
     spec: r.spec.name,
     title: r.spec.title,
     source: r.spec.source?.project ?? '',
-    figures: r.figures.map((f) => ({ metric: f.metric, published: f.published, source: f.source, mean: f.measured?.mean ?? null, std: f.measured?.std ?? null, verdict: f.verdict })),
+    figures: r.figures.map((f) => ({
+      metric: f.metric,
+      published: f.published,
+      source: f.source,
+      mean: f.measured?.mean ?? null,
+      std: f.measured?.std ?? null,
+      verdict: f.verdict,
+      decision: f.statistics?.decision ?? null,
+      plausible: f.statistics ? f.statistics.publishedInPredictionInterval : null,
+    })),
     verdict: r.verdict,
+    decision: overallDecision(r),
     seeds: r.runs.map((x) => x.seed),
     epochs: r.spec.training.epochs,
     wallSeconds: r.wallSeconds,
@@ -70,10 +94,12 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], e
     '<!-- Written by `modelspec reproduce specs/ --write-table`; do not edit by hand. -->',
     '',
     'Each published figure against the mean ± standard deviation over seeds, measured by modelspec.',
-    'A figure is reproduced when the difference is within its tolerance (see each spec\'s `reference`).',
+    'A figure is reproduced when the difference is within its tolerance (see each spec\'s `reference`);',
+    'inconclusive when the 95% interval of the mean crosses the edge of the tolerance (the seeds spread too widely to decide).',
+    'Plausible: the published value lies inside the seeds\' 95% prediction interval for one new run.',
     '',
-    '| spec | figure | published (source) | measured | verdict | seeds | epochs | wall time | engine | date | report |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| spec | figure | published (source) | measured | verdict | plausible | seeds | epochs | wall time | engine | date | report |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of sorted) {
     const figs = r.figures.filter((f) => f.published !== null);
@@ -81,8 +107,10 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], e
     shown.forEach((f, i) => {
       const published = f.published !== null ? `${fmt(f.published, f.metric)} (${(f.source ?? '').replace(/\|/g, '\\|')})` : '—';
       const measured = f.mean !== null ? `${fmt(f.mean, f.metric)} ± ${fmt(f.std ?? 0, f.metric)}` : '—';
+      const verdict = f.decision === 'inconclusive' ? `❓ inconclusive (mean ${f.verdict === 'reproduced' ? 'within' : 'outside'} tolerance)` : (VERDICT[f.verdict] ?? f.verdict);
+      const plausible = f.plausible == null ? '—' : f.plausible ? 'yes' : 'no';
       lines.push(
-        `| ${i === 0 ? `**${r.spec}**` : ''} | ${f.metric} | ${published} | ${measured} | ${VERDICT[f.verdict] ?? f.verdict}${i === 0 && r.note ? `: ${r.note.replace(/\|/g, '\\|').replace(/\n/g, ' ')}` : ''} | ${i === 0 ? r.seeds.join(', ') : ''} | ${i === 0 ? r.epochs : ''} | ${i === 0 ? duration(r.wallSeconds) : ''} | ${i === 0 ? r.engine : ''} | ${i === 0 ? r.date : ''} | ${i === 0 && r.report ? `[report](${r.report})` : ''} |`,
+        `| ${i === 0 ? `**${r.spec}**` : ''} | ${f.metric} | ${published} | ${measured} | ${verdict}${i === 0 && r.note ? `: ${r.note.replace(/\|/g, '\\|').replace(/\n/g, ' ')}` : ''} | ${plausible} | ${i === 0 ? r.seeds.join(', ') : ''} | ${i === 0 ? r.epochs : ''} | ${i === 0 ? duration(r.wallSeconds) : ''} | ${i === 0 ? r.engine : ''} | ${i === 0 ? r.date : ''} | ${i === 0 && r.report ? `[report](${r.report})` : ''} |`,
       );
     });
   }

@@ -3,6 +3,7 @@ import type { EpochRecord } from '../training/loop.js';
 import type { MetricKey } from '../spec/sections.js';
 import type { ClassificationReport } from '../eval/report.js';
 import type { Prediction } from '../training/experiment.js';
+import type { FigureStatistics } from './stats.js';
 
 /** One test prediction kept for the report grid (with its image's pixels). */
 export type PredictionRecord = Prediction;
@@ -22,7 +23,8 @@ export interface RunSummary {
   weightsSha256: string;
 }
 
-export type Verdict = 'reproduced' | 'not-reproduced' | 'not-measured' | 'nothing-published';
+/** `inconclusive` is only ever a reproduction's overall decision (`overallDecision`): a figure's verdict stays the tolerance's, its statistics say whether the seeds back it. */
+export type Verdict = 'reproduced' | 'not-reproduced' | 'not-measured' | 'nothing-published' | 'inconclusive';
 
 export interface FigureComparison {
   metric: MetricKey;
@@ -34,7 +36,50 @@ export interface FigureComparison {
   measured: { mean: number; std: number; values: number[] } | null;
   /** measured mean - published. */
   difference: number | null;
+  /** |mean - published| against the tolerance, as before any statistics. */
   verdict: Verdict;
+  /** What the seeds say (prediction interval, interval of the mean against the tolerance); null with one seed or nothing published. Absent in reports written before it existed. */
+  statistics?: FigureStatistics | null;
+}
+
+/** The versions and inputs that produced a report, so a reader can tell two reports' conditions apart. */
+export interface ReportEnvironment {
+  modelspec: string;
+  tfjs: string | null;
+  node: string | null;
+  /** Each engine the seeds ran on, with its own account of itself (its BLAS, SIMD, threads). */
+  engines: { name: string; detail: string | null }[];
+  cpu: string | null;
+  os: string | null;
+  /** Dataset file name → SHA-256, as the runs recorded them. */
+  datasets: Record<string, string>;
+  /** The git commit of the working tree modelspec ran in, "unknown" outside a repository; "+ changes" when it had uncommitted ones. */
+  gitCommit: string;
+}
+
+/** How many seeds ran, and why more than were asked for. */
+export interface SeedPlan {
+  /** The seeds asked for (the spec's reproduce.seeds or --seeds). */
+  requested: number[];
+  /** At most this many seeds in all (reproduce.maxSeeds or --max-seeds). */
+  maxSeeds: number;
+  /** Seeds run on top of the requested ones because a figure was inconclusive. */
+  added: number[];
+}
+
+/** A reproduction through the spec's search: sklearn's search once, then the winner refit under each seed. */
+export interface ReproductionSearch {
+  candidates: number;
+  folds: number;
+  scoreBy: 'accuracy' | 'loss';
+  /** The seed the candidates were sampled with (search.seed). */
+  seed: number;
+  /** The winner's values of the searched fields. */
+  best: Record<string, unknown>;
+  bestMean: number;
+  bestStd: number;
+  /** sklearn's cv_results_ as rows: rank, mean and std of the fold scores, fit seconds, the candidate's values, fold scores. */
+  results: { rank: number; mean: number; std: number; fitSeconds: number; params: Record<string, unknown>; foldScores: number[] }[];
 }
 
 /** A spec run under one or more seeds, compared with what was published. */
@@ -56,4 +101,9 @@ export interface Reproduction {
   conditions: string[];
   /** What modelspec's static checks warned about in the spec (e.g. a loss that does not fit the output), in words. */
   checks?: string[];
+  /** Present when seeds were added to settle inconclusive figures, or a cap was set. */
+  seedPlan?: SeedPlan;
+  /** Present when the spec's search picked the model the seeds ran. */
+  search?: ReproductionSearch;
+  environment?: ReportEnvironment;
 }
