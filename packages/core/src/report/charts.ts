@@ -23,7 +23,7 @@ const CONFIG = {
   padding: 12,
   title: { fontSize: 16, subtitleFontSize: 12, subtitleColor: '#444', anchor: 'start', offset: 10 },
   axis: { labelFontSize: 12, titleFontSize: 13, titlePadding: 8, labelLimit: 160 },
-  legend: { labelFontSize: 12, titleFontSize: 12, symbolSize: 120 },
+  legend: { labelFontSize: 12, titleFontSize: 12, symbolSize: 120, labelLimit: 240 },
   header: { labelFontSize: 13 },
   concat: { spacing: 32 },
 };

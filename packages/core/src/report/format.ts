@@ -138,9 +138,9 @@ export function statisticsSentence(f: FigureComparison): string | null {
   const band = `published ± tolerance (${interval([f.published - f.tolerance!, f.published + f.tolerance!])})`;
   const decide =
     s.decision === 'reproduced'
-      ? `the ${level} interval of the mean (${interval(s.meanInterval)}) lies within ${band}: reproduced, and more seeds would not change that`
+      ? `the ${level} interval of the mean (${interval(s.meanInterval)}) lies within ${band}: reproduced, and more seeds are unlikely to change that`
       : s.decision === 'not-reproduced'
-        ? `the ${level} interval of the mean (${interval(s.meanInterval)}) lies clear of ${band}: not reproduced, and more seeds would not change that`
+        ? `the ${level} interval of the mean (${interval(s.meanInterval)}) lies clear of ${band}: not reproduced, and more seeds are unlikely to change that`
         : `the ${level} interval of the mean (${interval(s.meanInterval)}) crosses the edge of ${band}: the seeds spread too widely for the tolerance to decide (inconclusive)${s.seedsToDecide ? `; at this spread about ${s.seedsToDecide} seeds would decide it` : '; no affordable number of seeds would decide it at this spread'}`;
   return `${label}: over ${s.seeds} seeds, ${draw}; ${decide}.`;
 }
