@@ -87,7 +87,9 @@ export function queueExecutor(o: QueueExecutorOptions): Executor {
       }
       if (!existing) {
         const payload: TrialPayload = { v: 1, job, fresh: !!o.fresh };
-        await queue.add('trial', payload, { jobId: job.id, attempts: 1, removeOnComplete: false, removeOnFail: false });
+        // a worker's process that died (out of memory, say) is retried, going on from the trial's last checkpoint;
+        // a refused job or a modelspec error fails at once (UnrecoverableError on the worker)
+        await queue.add('trial', payload, { jobId: job.id, attempts: 3, removeOnComplete: false, removeOnFail: false });
       }
       const stopped = new Promise<'stopped'>((resolve) => {
         if (!o.signal) return;

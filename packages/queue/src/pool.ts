@@ -103,7 +103,8 @@ export function processPool(o: PoolOptions): Pool {
  * the parent is gone.
  */
 export function servePool(o: { exec(fresh: boolean): Executor; stop(): void }): void {
-  const send = (m: FromChild) => process.send?.(m);
+  // the parent gone (killed): nothing to report to, and nothing to do
+  const send = (m: FromChild) => process.connected && process.send?.(m, undefined, undefined, (e: Error | null) => e && process.exit(0));
   process.on('message', (m: ToChild) => {
     if (m.type === 'stop') return o.stop();
     if (m.type !== 'run') return;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { decodeTrainState, encodeTrainState, RunError, statusOf, type EpochRecord, type ExperimentResult, type ModelMetadata, type RunJob, type RunOutcome, type RunRecord, type RunStart, type RunStatus, type RunStore, type StoredRun, type TrainState } from '@modelspec/core';
 import { RunRecorder } from '@modelspec/backend-node';
+import { connectionOptions, parseRedisUrl } from './url.js';
 
 /**
  * One Lua script for every write a run makes: it happens only while the
@@ -50,6 +51,17 @@ export class RedisRunStore implements RunStore {
     /** Key prefix (the queue's name), so that several queues share one Redis. */
     private readonly prefix = 'modelspec-trials',
   ) {}
+
+  /** A store on its own connection to the Redis at `url` (close it with `close`). */
+  static async open(url: string, localRoot: string, prefix?: string): Promise<RedisRunStore> {
+    const redis = new Redis(connectionOptions(parseRedisUrl(url)));
+    await redis.ping();
+    return new RedisRunStore(redis, localRoot, prefix);
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
 
   private key(...parts: string[]): string {
     return `${this.prefix}:${parts.join(':')}`;

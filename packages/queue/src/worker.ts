@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { ModelspecError, resumableExecutor, runJob, type Executor, type RunEvent, type RunnerContext, type RunOutcome, type StopSignal } from '@modelspec/core';
 import { checkPayload, DEFAULT_QUEUE, type TrialPayload, type WorkerAbilities } from './payload.js';
@@ -49,9 +48,7 @@ const refused = (e: unknown) => new UnrecoverableError(reasonOf(e));
 export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
   const target = parseRedisUrl(o.url);
   const queue = o.queue ?? DEFAULT_QUEUE;
-  const redis = new Redis(connectionOptions(target));
-  await redis.ping();
-  const store = new RedisRunStore(redis, o.out, queue);
+  const store = await RedisRunStore.open(o.url, o.out, queue);
   const stopping = { aborted: false } as { aborted: boolean } & StopSignal;
   const ctx = { ...o.runner, store, signal: stopping };
   const inProcess = {
@@ -99,7 +96,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       await events.flush();
       log(`${job.id}: failed: ${reasonOf(e)}`);
       // a modelspec error (bad data, a diverged check, a refused resume) would fail again the same way
-      throw e instanceof ModelspecError ? refused(e) : new Error(reasonOf(e));
+      // a process of the pool that died is not the trial's fault: the queue retries it
+      throw e instanceof ModelspecError && e.code !== 'worker-died' ? refused(e) : new Error(reasonOf(e));
     }
   };
 
@@ -120,7 +118,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     async stop() {
       stopping.aborted = true;
       await worker.close();
-      await redis.quit();
+      await store.close();
     },
   };
 }
