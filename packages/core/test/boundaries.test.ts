@@ -29,6 +29,7 @@ const rules: Record<string, (spec: string) => string | null> = {
   'backend-node': (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' ? 'a backend depends on core only' : null),
   'backend-web': (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' ? 'a backend depends on core only' : NODE_BUILTINS.test(s) ? 'backend-web runs in browsers: no Node modules' : null),
   conformance: (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' && s !== '@modelspec/backend-node' ? 'the conformance kit depends on the public entry points of core and backend-node only, never on cli' : null),
+  queue: (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' && s !== '@modelspec/backend-node' ? 'the queue depends on the public entry points of core and backend-node only' : null),
   'engine-webgpu': (s) => (s.startsWith('@modelspec/') && s !== '@modelspec/core' ? 'an engine package depends on core only' : null),
   cli: () => null,
 };

@@ -14,9 +14,9 @@ export function dataOfReason(reason: string): ErrorData {
 export const errorOf = (d: ErrorData): RunError => new RunError(d.code, d.message, d.hint);
 
 /**
- * Sends a run's events on, in order, without flooding the queue: batch
- * events at most every `batchMs` (the latest one; a progress bar needs no
- * more), every other event as it comes. `flush` waits until all are sent.
+ * Sends a run's events on, in order, without flooding the queue: at most
+ * one batch event every `batchMs` (a progress bar needs no more), every
+ * other event as it comes. `flush` waits until all are sent.
  */
 export function eventForwarder(send: (e: RunEvent) => Promise<unknown>, batchMs = 250): { push(e: RunEvent): void; flush(): Promise<void> } {
   let chain: Promise<unknown> = Promise.resolve();
