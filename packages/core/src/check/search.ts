@@ -65,7 +65,11 @@ function boundsProblem(d: Distribution): [field: 'low' | 'high', message: string
  */
 export function checkSearch(spec: ResolvedModelSpec, check: FieldCheck): Issue[] {
   const search = spec.search;
-  if (!search) return [];
+  if (!search) {
+    return spec.reproduce?.search
+      ? [issue('search-missing', 'reproduce.search', 'reproduce.search is true, but the spec has no search section to reproduce through', { hint: 'add a search section, or set reproduce.search: false' })]
+      : [];
+  }
   const issues: Issue[] = [];
   const listed = search.parameters.reduce((a, p) => a + (p.values?.length ?? 0), 0);
   if (listed > MAX_SEARCH_VALUES) {

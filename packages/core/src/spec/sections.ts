@@ -108,6 +108,16 @@ export const Outputs = Type.Object(
 export const Reproduce = Type.Object(
   {
     seeds: opt(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }), [1, 2, 3], 'Seeds a reproduction runs; figures are compared as mean ± std over them.'),
+    maxSeeds: opt(
+      PositiveInt(),
+      5,
+      'At most this many seeds in all: while a published figure is inconclusive (the 95% interval of the mean crosses the edge of its tolerance), the next seeds after the highest run, as many as the spread says would decide it; a number no larger than the seeds adds none.',
+    ),
+    search: opt(
+      Type.Boolean(),
+      false,
+      "Reproduce through the spec's search section: the search runs once (its candidates, folds and seed), and each seed trains its winner; the report carries the search's cv_results_. false trains the model as written.",
+    ),
   },
   { additionalProperties: false, description: 'How `modelspec reproduce` runs this spec.' },
 );
