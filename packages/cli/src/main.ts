@@ -12,6 +12,7 @@ import { trainCommand } from './commands/train.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { predictCommand } from './commands/predict.js';
 import { doctorCommand } from './commands/doctor.js';
+import { webCommand } from './commands/web.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { searchCommand } from './commands/search.js';
 import { reportCommand } from './commands/report.js';
@@ -232,6 +233,13 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--no-datasets', 'skip the dataset checks')
     .option('--json', 'machine-readable output')
     .action((o) => run(() => doctorCommand(o, io))());
+
+  program
+    .command('web')
+    .description('Serve the playground (train specs in the browser) on localhost, with the headers it needs.')
+    .option('--port <port>', 'port (default 5178)', int('--port', 1))
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1)')
+    .action((o) => run(() => webCommand(o, io))());
 
   return program;
 }
