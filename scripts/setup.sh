@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(dataset-fashion-mnist libopenblas-dev build-essential python3 fonts-dejavu-core redis-server libegl1 libgl1-mesa-dri libgles2)
+APT_PACKAGES=(dataset-fashion-mnist libopenblas-dev build-essential python3 fonts-dejavu-core redis-server libegl1 libgl1-mesa-dri libgles2 chromium)
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
