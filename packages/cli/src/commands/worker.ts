@@ -52,9 +52,11 @@ export async function workerCommand(o: WorkerOptions, io: Io): Promise<number> {
   const concurrency = o.concurrency ?? 1;
   const name = o.name ?? DEFAULT_QUEUE;
   const log = (line: string) => io.err(`${stamp()} worker: ${line}`);
-  // more than one trial at a time: one process each (tfjs keeps one engine per process)
+  // Trials run in processes of their own, one each (tfjs keeps one engine per process), so that
+  // this one's event loop is always free to renew the queue's locks: a trial decoding a dataset
+  // for seconds must not look like a dead worker.
   const stopAsked = { aborted: false };
-  const pool = concurrency > 1 ? processPool({ size: concurrency, signal: stopAsked, spawn: () => c.spawnWorker(['--queue', o.queue!, '--name', name, '--out', resolve(o.out)]) }) : null;
+  const pool = processPool({ size: concurrency, signal: stopAsked, spawn: () => c.spawnWorker(['--queue', o.queue!, '--name', name, '--out', resolve(o.out)]) });
   let worker;
   try {
     worker = await startWorker({
@@ -64,7 +66,7 @@ export async function workerCommand(o: WorkerOptions, io: Io): Promise<number> {
       out: resolve(o.out),
       abilities: { validator: c.loader.validator, plugins: c.host.records(), engines },
       runner: { registries: c.reg, backend, plugins: c.host.records() },
-      ...(pool ? { executor: (_store, fresh) => pool.executor(fresh) } : {}),
+      executor: (_store, fresh) => pool.executor(fresh),
       ...(o.lockDuration ? { lockDuration: o.lockDuration } : {}),
       log,
     });
