@@ -130,6 +130,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .description('Train each spec under several seeds and compare mean ± std with its published figures: reproduced, not reproduced, or nothing published.')
     .argument('<spec...>', 'spec files or folders (e.g. specs/)')
     .option('--seeds <list>', 'comma-separated seeds (default: the spec\'s reproduce.seeds)', seedList)
+    .option('--max-seeds <n>', 'at most N seeds in all: more run while a figure is inconclusive, its seeds too spread for the tolerance to decide (default: the spec\'s reproduce.maxSeeds)', int('--max-seeds', 1))
     .option('--epochs <n>', 'override training.epochs', int('--epochs', 1))
     .option('--limit <n>', 'train on the first N training images only', int('--limit', 1))
     .option('--test-limit <n>', 'evaluate on the first N test images only', int('--test-limit', 1))

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { formatIssues, ModelspecError, reproduce, unmeasuredRow, type LoadedSpec, type Reproduction } from '@modelspec/core';
+import { cvTable, formatIssues, METRIC_LABELS, ModelspecError, overallDecision, reproduce, sampleCandidates, shownVerdict, unmeasuredRow, type Candidate, type LoadedSpec, type Reproduction, type ResolvedModelSpec } from '@modelspec/core';
 import { renderReport } from '@modelspec/backend-node';
 import { updateReproductionsTable } from '../table-file.js';
 import { expandSpecPaths, loadSpecFile, shown, warningLines } from '../spec-files.js';
@@ -12,11 +12,14 @@ import { composed } from '../compose.js';
 import { EXIT } from '../exit-codes.js';
 import { renderRunEvent } from '../events.js';
 import { checkOutDir } from '../output-dir.js';
+import { reportEnvironment } from '../report-environment.js';
 
 export interface ReproduceOptions {
   reports: string;
   writeTable?: boolean;
   seeds?: number[];
+  /** At most this many seeds in all, adding seeds while a figure is inconclusive (default: the spec's reproduce.maxSeeds). */
+  maxSeeds?: number;
   epochs?: number;
   limit?: number;
   testLimit?: number;
@@ -80,14 +83,28 @@ export function conditions(o: ReproduceOptions): string[] {
 }
 
 export function formatReproduction(r: Reproduction): string[] {
-  const lines = [`${r.spec.name}: ${r.verdict.toUpperCase()} over ${r.runs.length} seed(s) [${r.runs.map((x) => x.seed).join(', ')}] on ${r.engine}`];
-  if (r.conditions.length) lines.push(`  reduced run (${r.conditions.join(' ')}): the verdicts do not speak for the published settings`);
+  const reduced = r.conditions.length > 0;
+  const lines = [`${r.spec.name}: ${reduced ? 'REDUCED RUN' : overallDecision(r).toUpperCase()} over ${r.runs.length} seed(s) [${r.runs.map((x) => x.seed).join(', ')}] on ${r.engine}`];
+  if (reduced) lines.push(`  reduced run (${r.conditions.join(' ')}): the verdicts do not speak for the published settings`);
   for (const f of r.figures) {
     const m = f.measured ? `${pct(f.measured.mean, f.metric)} ± ${pct(f.measured.std, f.metric)}` : 'not measured';
     const p = f.published !== null ? `published ${pct(f.published, f.metric)}, diff ${f.difference !== null ? (f.difference >= 0 ? '+' : '') + pct(f.difference, f.metric) : 'n/a'}, tolerance ${pct(f.tolerance!, f.metric)}` : 'nothing published';
-    lines.push(`  ${f.metric.padEnd(16)} ${m.padEnd(20)} ${p}  → ${f.verdict}`);
+    const s = f.statistics;
+    const pi = s ? `; one new run: ${pct(s.predictionInterval[0], f.metric)} to ${pct(s.predictionInterval[1], f.metric)} (published ${s.publishedInPredictionInterval ? 'inside: plausible' : 'outside: implausible'})` : '';
+    lines.push(`  ${f.metric.padEnd(16)} ${m.padEnd(20)} ${p}  → ${shownVerdict(f, reduced).word}${pi}`);
   }
   return lines;
+}
+
+/** Each candidate of the spec's search with the spec it makes, as `modelspec search` samples them. */
+async function searchCandidates(path: string, spec: ResolvedModelSpec, o: ReproduceOptions): Promise<{ params: Candidate; spec: ResolvedModelSpec }[]> {
+  const candidates: { params: Candidate; spec: ResolvedModelSpec }[] = [];
+  for (const params of sampleCandidates(spec.search!)) {
+    const r = await loadSpecFile(path, undefined, { ...runOverrides(o), ...params });
+    if (!r.ok) throw new ModelspecError('bad-spec', `${shown(path)}: search candidate ${JSON.stringify(params)} is not a valid spec: ${r.issues[0]?.message ?? 'invalid'}`);
+    candidates.push({ params, spec: r.spec });
+  }
+  return candidates;
 }
 
 /** Runs each spec under several seeds (core's reproduce over run jobs) and compares the mean ± std with the published figures. */
@@ -122,11 +139,17 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       const progress = new Map<number, Progress>();
       let result;
       try {
+        const throughSearch = base.spec.reproduce.search && base.spec.search;
+        const searchSettings = throughSearch ? base.spec.search! : null;
         result = await reproduce(
           {
             spec: base.spec,
             specFile: shown(path),
             seeds,
+            maxSeeds: o.maxSeeds ?? base.spec.reproduce.maxSeeds,
+            ...(searchSettings
+              ? { search: { candidates: await searchCandidates(path, base.spec, o), folds: searchSettings.folds, scoreBy: searchSettings.scoreBy, seed: searchSettings.seed, settings: searchSettings } }
+              : {}),
             overrides: runOverrides(o),
             limit: o.limit,
             testLimit: o.testLimit,
@@ -144,6 +167,13 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
               const p = progress.get(t.index);
               if (p) renderRunEvent(e, io, p, label);
             },
+            onFold: (f) => io.err(`[${si + 1}/${loaded.length} ${base.spec.name} search] candidate ${f.candidate}/${f.candidates} fold ${f.fold}/${f.folds}: ${searchSettings?.scoreBy} ${f.score.toFixed(4)}`),
+            onSearched: (best, res) => {
+              if (!o.json) for (const l of cvTable(res)) io.out(`  ${l}`);
+              io.err(`${base.spec.name}: the seeds train the search's winner ${JSON.stringify(best.params)} (mean ${res.scoreBy} ${best.mean.toFixed(4)} ± ${best.std.toFixed(4)})`);
+            },
+            onMoreSeeds: (more, open) =>
+              io.err(`${base.spec.name}: ${open.map((m) => METRIC_LABELS[m as keyof typeof METRIC_LABELS].toLowerCase()).join(', ')} inconclusive: running seed${more.length === 1 ? '' : 's'} ${more.join(', ')} (at most ${Math.max(o.maxSeeds ?? base.spec.reproduce.maxSeeds, seeds.length)} in all)`),
             shouldStop: () => interrupt.stopped,
           },
         );
@@ -160,6 +190,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       }
       const rep = result.reproduction;
       if (!rep) break;
+      rep.environment = await reportEnvironment(result.outcomes);
       reproductions.push(rep);
       if (!o.json) for (const l of formatReproduction(rep)) io.out(l);
       const reportDir = await uniqueDir(resolve(o.reports), `${rep.spec.name}-${rep.date.slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`);

@@ -72,7 +72,7 @@ export function compareWithReference(spec: ResolvedModelSpec, runs: RunSummary[]
       measured,
       difference,
       verdict: difference === null ? 'not-measured' : Math.abs(difference) <= tolerance + 1e-12 ? 'reproduced' : 'not-reproduced',
-      statistics: figureStatistics(values, f.value, tolerance),
+      statistics: figureStatistics(values, f.value, tolerance, undefined, f.metric.toLowerCase().includes('loss') ? [0, Infinity] : [0, 1]),
     });
   }
   for (const k of ALL_KEYS) {

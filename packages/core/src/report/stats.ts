@@ -123,9 +123,10 @@ function seedsFor(std: number, margin: number, confidence: number): number | nul
 
 /**
  * The statistics of a published figure over seeds' values (sample std, n - 1);
- * null with fewer than two seeds (no spread to reason from).
+ * null with fewer than two seeds (no spread to reason from). `range` is what
+ * values the figure can take ([0, 1] for an accuracy).
  */
-export function figureStatistics(values: readonly number[], published: number, tolerance: number, confidence = CONFIDENCE): FigureStatistics | null {
+export function figureStatistics(values: readonly number[], published: number, tolerance: number, confidence = CONFIDENCE, range: [number, number] = [-Infinity, Infinity]): FigureStatistics | null {
   const n = values.length;
   if (n < 2) return null;
   const mean = values.reduce((a, b) => a + b, 0) / n;
@@ -135,12 +136,14 @@ export function figureStatistics(values: readonly number[], published: number, t
   const half = (t * std) / Math.sqrt(n);
   const eps = 1e-12;
   const [lo, hi] = [published - tolerance - eps, published + tolerance + eps];
-  const meanInterval: [number, number] = [mean - half, mean + half];
+  // an accuracy cannot leave [0, 1]: the intervals are cut to the values the figure can take
+  const cut = (lo: number, hi: number): [number, number] => [Math.max(range[0], lo), Math.min(range[1], hi)];
+  const meanInterval = cut(mean - half, mean + half);
   const decision: Decision = meanInterval[0] >= lo && meanInterval[1] <= hi ? 'reproduced' : meanInterval[1] < lo || meanInterval[0] > hi ? 'not-reproduced' : 'inconclusive';
   return {
     seeds: n,
     confidence,
-    predictionInterval: [mean - pred, mean + pred],
+    predictionInterval: cut(mean - pred, mean + pred),
     publishedInPredictionInterval: published >= mean - pred && published <= mean + pred,
     meanInterval,
     decision,

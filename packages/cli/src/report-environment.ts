@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { cpus, platform, release, arch } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ReportEnvironment, RunOutcome } from '@modelspec/core';
+import { VERSION } from './version.js';
+
+const run = promisify(execFile);
+
+/** The commit of the working tree modelspec runs in; "unknown" outside a git repository or without git. */
+export async function gitCommit(cwd = process.cwd()): Promise<string> {
+  try {
+    const head = (await run('git', ['rev-parse', 'HEAD'], { cwd, timeout: 10_000 })).stdout.trim();
+    const dirty = (await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, timeout: 30_000 })).stdout.trim();
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+interface EnvironmentFile {
+  modelspec?: string;
+  node?: string;
+  tfjs?: string;
+  os?: { platform?: string; release?: string; arch?: string; cpuModel?: string | null; cpus?: number };
+  dataset?: { files?: Record<string, { sha256?: string }> };
+}
+
+/**
+ * What produced a reproduction, for its report: modelspec, tfjs, Node, each
+ * engine with its own account (BLAS, SIMD, threads), CPU, OS and dataset
+ * checksums as the runs recorded them in their environment.json (the machine
+ * that ran them: a queue worker's, say), and this working tree's git commit.
+ */
+export async function reportEnvironment(outcomes: readonly RunOutcome[]): Promise<ReportEnvironment> {
+  const files: EnvironmentFile[] = [];
+  for (const o of outcomes) {
+    if (!o.location) continue;
+    try {
+      files.push(JSON.parse(await readFile(join(o.location, 'environment.json'), 'utf8')) as EnvironmentFile);
+    } catch {
+      // a run kept elsewhere (a queue's store) has no environment.json here
+    }
+  }
+  const first = files[0];
+  const distinct = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))].join('; ') || null;
+  const engines = new Map<string, string | null>();
+  for (const o of outcomes) if (!engines.has(o.engine.name)) engines.set(o.engine.name, o.engine.detail ?? null);
+  const datasets: Record<string, string> = {};
+  for (const f of files) for (const [name, v] of Object.entries(f.dataset?.files ?? {})) if (v.sha256) datasets[name] = v.sha256;
+  const os = first?.os;
+  return {
+    modelspec: distinct(files.map((f) => f.modelspec)) ?? VERSION,
+    tfjs: distinct(files.map((f) => f.tfjs)),
+    node: distinct(files.map((f) => f.node)) ?? process.version,
+    engines: [...engines].map(([name, detail]) => ({ name, detail })),
+    cpu: distinct(files.map((f) => (f.os?.cpuModel ? `${f.os.cpuModel} (${f.os.cpus} cores)` : null))) ?? `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores)`,
+    os: os?.platform ? `${os.platform} ${os.release ?? ''} ${os.arch ?? ''}`.replace(/\s+/g, ' ').trim() : `${platform()} ${release()} ${arch()}`,
+    datasets,
+    gitCommit: await gitCommit(),
+  };
+}
