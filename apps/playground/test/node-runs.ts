@@ -18,6 +18,9 @@ export interface TrainedRun {
   outcome: RunOutcome;
 }
 
+/** Decoded datasets shared by the Node runs (the page's worker keeps its own the same way). */
+const dataCache = new Map();
+
 export async function trainInNode(root: string, s: TrainSettings, engine: 'cpu' | 'wasm'): Promise<TrainedRun> {
   const host = createPluginHost([{ plugin: nodePlugin }]);
   const overrides = { seed: s.seed, 'training.epochs': s.epochs };
@@ -29,6 +32,7 @@ export async function trainInNode(root: string, s: TrainSettings, engine: 'cpu' 
     registries: host.registries,
     backend: nodeBackend({ engines: host.engineList() }),
     plugins: host.records(),
+    dataCache,
     onEvent: (e) => void (e.type === 'batch' && batches.push(e.progress)),
   });
   return { status: outcome.status, engine: outcome.engine.name, batches, outcome };
