@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,37 @@ describe('killed and resumed runs', () => {
     expect(resumed.code, resumed.err).toBe(0);
     expect(runJson(run).weightsSha256).toBe(want.hash);
     expect(withoutSeconds(history(run))).toEqual(want.history);
+  });
+
+  it('a resume refuses, with the reason, a changed spec, other data, another engine or other plugins, and a finished run', { timeout: 600_000 }, async () => {
+    const out = 'refuse';
+    const r = await signalAfterFirstEpoch(out, ['SIGTERM']);
+    expect(r.code, r.err).toBe(130);
+    const run = onlyRun(join(dir, out));
+    const refused = (args: string[], why: RegExp) => {
+      const x = modelspec(['train', '--resume', run, ...args]);
+      expect(x.code, x.err).toBe(1);
+      expect(x.err).toMatch(why);
+    };
+    // the spec: the same file with other overrides is another spec
+    refused([SPEC, ...ARGS, '--set', 'training.batchSize=64'], /differs from the spec the run was started with \(in training\)/);
+    refused(['--engine', 'cpu'], /the run trained on native; resuming on cpu would not give the same weights/);
+    // a run made with a plugin (its job names it) does not resume where that plugin is not loaded
+    const jobFile = join(run, 'job.json');
+    const job = readFileSync(jobFile, 'utf8');
+    writeFileSync(jobFile, JSON.stringify({ ...JSON.parse(job), plugins: [...JSON.parse(job).plugins, { name: 'modelspec-plugin-acme', version: '1.2.0' }] }));
+    refused([], /the run used modelspec-plugin-acme@1\.2\.0, which is not loaded here/);
+    writeFileSync(jobFile, job);
+    // other bytes under the same file name: tamper with the recorded checksum the resume compares against
+    const envFile = join(run, 'environment.json');
+    const env = readFileSync(envFile, 'utf8');
+    writeFileSync(envFile, env.replace(/"sha256": "[0-9a-f]{8}/, '"sha256": "00000000'));
+    refused([], /differ from the ones the run was trained on \(SHA-256\)/);
+    writeFileSync(envFile, env);
+    // the same spec file with the run's own overrides is the same spec: the resume goes on
+    const ok = modelspec(['train', '--resume', run, SPEC, ...ARGS]);
+    expect(ok.code, ok.err).toBe(0);
+    refused([], /this run already completed; there is nothing to resume/);
   });
 
   it(`a training SIGKILLed at ${POINTS} points and resumed each time ends as if it had never stopped`, { timeout: 1_800_000 }, async () => {
