@@ -33,9 +33,10 @@ describe('plugins on the command line', () => {
     expect(r.out).toMatch(/^@modelspec\/core@0\.1\.0 {2}built in$/m);
   });
 
-  it("trains a spec with the plugin's layer, dataset and engine, and the run and its model name the plugin", () => {
+  it("trains a spec with the plugin's layer, dataset and engine, and the run and its model name the plugin", { timeout: 300_000 }, () => {
     const out = tmp();
-    const r = modelspec(['train', '--plugin', './examples/modelspec-plugin-example', spec, '--engine', 'example/js', '--epochs', '1', '--out', out, '--json']);
+    const small = ['--set', 'data.dataset.train=600', '--set', 'data.dataset.test=200'];
+    const r = modelspec(['train', '--plugin', './examples/modelspec-plugin-example', spec, '--engine', 'example/js', '--epochs', '1', ...small, '--out', out, '--json']);
     expect(r.code, r.err).toBe(0);
     const run = JSON.parse(r.out).run as string;
     expect(r.err).toMatch(/bars-mlp: engine example\/js/);
@@ -66,7 +67,7 @@ describe('plugins on the command line', () => {
     expect(r.err).toMatch(/opt in with --plugin example or a path to it/);
   });
 
-  it('loads the plugins a project config lists, relative to the config file, and builds the schema with them', () => {
+  it('loads the plugins a project config lists, relative to the config file, and builds the schema with them', { timeout: 120_000 }, () => {
     const project = tmp();
     writeFileSync(join(project, 'modelspec.config.json'), JSON.stringify({ plugins: [example] }));
     const r = modelspec(['plugins', '--json'], project);
@@ -78,7 +79,7 @@ describe('plugins on the command line', () => {
     expect(JSON.parse(schema.out).$defs.layer.oneOf.map((b: { properties: { type: { const: string } } }) => b.properties.type.const)).toContain('example/swish');
   });
 
-  it("modelspec conformance runs the kit on a plugin's engine", () => {
+  it("modelspec conformance runs the kit on a plugin's engine", { timeout: 300_000 }, () => {
     const r = modelspec(['conformance', './examples/modelspec-plugin-example', '--no-tfjs-tests']);
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.out).toMatch(/^ok {3}engine example\/js › kernel parity › Relu$/m);

@@ -68,6 +68,13 @@ describe('createPluginHost', () => {
     createPluginHost([{ plugin: withClass }]);
     expect(Gate.className).toBe('modelspec-plugin-gates>Gate');
     expect(tf.serialization.getRegisteredName(Gate as never)).toBe('modelspec-plugin-gates>Gate');
+    // and tfjs finds it by that name when it loads a model
+    expect(tf.serialization.SerializationMap.getMap().classNameMap['modelspec-plugin-gates>Gate']?.[0]).toBe(Gate);
+    class Prefixed extends tfl.layers.Layer {
+      static className = 'modelspec-plugin-gates>Prefixed';
+    }
+    createPluginHost([{ plugin: { ...withClass, layers: [defineLayer({ ...swish, type: 'gate', classes: [Prefixed] })] } }]);
+    expect(tf.serialization.SerializationMap.getMap().classNameMap['modelspec-plugin-gates>Prefixed']?.[0]).toBe(Prefixed);
     class Foreign extends tfl.layers.Layer {
       static className = 'other-package>Gate';
     }

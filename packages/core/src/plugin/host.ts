@@ -135,6 +135,8 @@ function checkShape(value: unknown, source: string | null): ModelspecPlugin {
  * just `Name`): two plugins' `Swish` classes never collide, and a model
  * names the plugin it needs.
  */
+const registeredClasses = new WeakSet<object>();
+
 function registerLayerClasses(plugin: string, layers: readonly LayerKind[]): void {
   for (const cls of layers.flatMap((l) => l.classes ?? [])) {
     if (typeof cls !== 'function' || typeof cls.className !== 'string' || !cls.className) throw new PluginError(plugin, 'a layer class needs a static className');
@@ -142,7 +144,9 @@ function registerLayerClasses(plugin: string, layers: readonly LayerKind[]): voi
     if (cls.className.includes('>') && !cls.className.startsWith(prefix)) throw new PluginError(plugin, `layer class ${cls.className} is named for another package; name it ${prefix}<Name> or just <Name>`);
     const short = cls.className.startsWith(prefix) ? cls.className.slice(prefix.length) : cls.className;
     if (!cls.className.startsWith(prefix)) Object.defineProperty(cls, 'className', { value: `${prefix}${short}`, configurable: true });
-    if (tf.serialization.getRegisteredName(cls as never) !== cls.className) tf.serialization.registerClass(cls as never, plugin, short);
+    // (getRegisteredName answers the className for a class never registered, so it cannot tell)
+    if (!registeredClasses.has(cls)) tf.serialization.registerClass(cls as never, plugin, short);
+    registeredClasses.add(cls);
   }
 }
 
