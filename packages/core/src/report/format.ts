@@ -155,11 +155,15 @@ export function formatDate(iso: string): string {
 }
 
 /** The headline: the overall verdict and which figures decided it. */
-export function verdictSentence(repro: Pick<Reproduction, 'figures' | 'verdict' | 'runs'>): string {
+export function verdictSentence(repro: Pick<Reproduction, 'figures' | 'verdict' | 'runs'> & { conditions?: string[] }): string {
   const published = repro.figures.filter((f) => f.published !== null);
   const seeds = `${repro.runs.length} seed${repro.runs.length === 1 ? '' : 's'}`;
   const names = (fs: FigureComparison[]) => fs.map((f) => METRIC_LABELS[f.metric].toLowerCase()).join(', ');
   const of = (k: number) => (published.length === 1 ? 'the one published figure' : `${k} of ${published.length} published figures`);
+  if ((repro.conditions ?? []).length && published.length && repro.verdict !== 'not-measured') {
+    const within = published.filter((f) => f.verdict === 'reproduced').length;
+    return `Reduced run, no verdict: under these settings ${published.length === 1 ? `the one published figure is ${within ? 'within' : 'outside'}` : `${within} of ${published.length} published figures are within`} tolerance (mean over ${seeds}), which says little about the published setup.`;
+  }
   switch (overallDecision(repro)) {
     case 'reproduced':
       return `Reproduced: ${published.length === 1 ? 'the one published figure is' : `all ${published.length} published figures are`} within tolerance (mean over ${seeds}).`;
