@@ -1,7 +1,8 @@
 // Writes generated/validate-builtins.js: the spec validator for modelspec's
 // built-in kinds as Ajv standalone code, so a page under a strict
 // Content-Security-Policy validates specs without eval. Run by `npm run build`
-// (after core's build); the output is not checked in.
+// from core's source (the playground bundles core from source too, so the two
+// schemas are the same one); the output is not checked in.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createPluginHost, standaloneValidatorModule } from '@modelspec/core';
 

@@ -19,6 +19,7 @@ async function generate(): Promise<PrecompiledValidator> {
 
 const BAD = `specVersion: 1
 name: bad
+source: { project: "" }
 data: { dataset: { type: fashionMnist }, preprocess: { divideBy: 255, labels: integer } }
 model:
   type: sequential
@@ -46,7 +47,7 @@ describe('the precompiled (Ajv standalone) spec validator', () => {
     const b = without.load(BAD, 'bad.yaml');
     expect(a.ok).toBe(false);
     expect(b.issues).toEqual(a.issues);
-    expect(b.issues.map((i) => `${i.loc?.line}:${i.loc?.col} ${i.message}${i.hint ? ` (${i.hint})` : ''}`)).toContain('8:15 unknown type "flaten" (did you mean "flatten"?)');
+    expect(b.issues.map((i) => `${i.loc?.line}:${i.loc?.col} ${i.message}${i.hint ? ` (${i.hint})` : ''}`)).toContain('9:15 unknown type "flaten" (did you mean "flatten"?)');
   });
 
   it('is not used for a schema it was not made from (a plugin adds a kind): that schema is compiled at run time', async () => {
