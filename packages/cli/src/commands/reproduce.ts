@@ -146,7 +146,8 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
             spec: base.spec,
             specFile: shown(path),
             seeds,
-            maxSeeds: o.maxSeeds ?? base.spec.reproduce.maxSeeds,
+            // a reduced run is a smoke test: the spec's cap is for the published setup, so it adds seeds only when --max-seeds asks
+            maxSeeds: o.maxSeeds ?? (conditions(o).length ? seeds.length : base.spec.reproduce.maxSeeds),
             ...(searchSettings
               ? { search: { candidates: await searchCandidates(path, base.spec, o), folds: searchSettings.folds, scoreBy: searchSettings.scoreBy, seed: searchSettings.seed, settings: searchSettings } }
               : {}),
@@ -173,7 +174,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
               io.err(`${base.spec.name}: the seeds train the search's winner ${JSON.stringify(best.params)} (mean ${res.scoreBy} ${best.mean.toFixed(4)} ± ${best.std.toFixed(4)})`);
             },
             onMoreSeeds: (more, open) =>
-              io.err(`${base.spec.name}: ${open.map((m) => METRIC_LABELS[m as keyof typeof METRIC_LABELS].toLowerCase()).join(', ')} inconclusive: running seed${more.length === 1 ? '' : 's'} ${more.join(', ')} (at most ${Math.max(o.maxSeeds ?? base.spec.reproduce.maxSeeds, seeds.length)} in all)`),
+              io.err(`${base.spec.name}: ${open.map((m) => METRIC_LABELS[m as keyof typeof METRIC_LABELS].toLowerCase()).join(', ')} inconclusive: running seed${more.length === 1 ? '' : 's'} ${more.join(', ')} (at most ${Math.max(o.maxSeeds ?? (conditions(o).length ? seeds.length : base.spec.reproduce.maxSeeds), seeds.length)} in all)`),
             shouldStop: () => interrupt.stopped,
           },
         );

@@ -31,7 +31,8 @@ export function seedPlanSentence(r: Reproduction): string | null {
   const asked = `${p.requested.length} seed${p.requested.length === 1 ? ' was' : 's were'} asked for (${p.requested.join(', ')})`;
   if (!p.added.length) {
     if (!open.length) return null;
-    return `${asked}; no more were run, as the cap is ${p.maxSeeds} (reproduce.maxSeeds or --max-seeds), so ${open.join(', ')} stay${open.length === 1 ? 's' : ''} inconclusive.`;
+    const why = (r.conditions ?? []).length ? 'a reduced run adds seeds only when --max-seeds asks' : `the cap is ${p.maxSeeds} (reproduce.maxSeeds or --max-seeds)`;
+    return `${asked}; no more were run, as ${why}, so ${open.join(', ')} stay${open.length === 1 ? 's' : ''} inconclusive.`;
   }
   const added = `${p.added.length} more (${p.added.join(', ')}) ran because a figure was inconclusive`;
   if (overallDecision(r) !== 'inconclusive') return `${asked}; ${added}, which settled it.`;
