@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildThroughputModel, type EngineKind, type ThroughputModel } from '@modelspec/core';
+import { syntheticBatch, trainingParity, type Parity } from './parity.js';
 import { nodeWebgpuEngine, probeDawn } from '../src/node.js';
 import { adapterLine } from '../src/adapter.js';
 import { nativeEngine } from '../../backend-node/src/engines/native.js';
@@ -35,57 +36,9 @@ const t00 = performance.now();
 const log = (s: string) => console.log(s);
 const elapsed = () => `${((performance.now() - t00) / 1000).toFixed(0)} s`;
 
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Synthetic batch and labels, the same on every engine. */
-function data(kind: ThroughputModel, batch: number, seed = 7) {
-  const next = generator(seed);
-  const shape = kind === 'mlp' ? [batch, 784] : [batch, 28, 28, 1];
-  const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, next);
-  const labels = Int32Array.from({ length: batch }, () => Math.floor(next() * 10));
-  return { shape, x, labels };
-}
-
 async function activate(e: EngineKind) {
   await e.activate();
   await tf.ready();
-}
-
-/** Losses of `steps` Adam steps from fixed initial weights on the current backend. */
-async function trainLosses(kind: ThroughputModel, init: Float32Array[], steps: number, batch: number): Promise<number[]> {
-  const m = buildThroughputModel(kind);
-  m.setWeights(init.map((v, i) => tf.tensor(v, m.weights[i]!.shape)));
-  m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  const d = data(kind, batch);
-  const x = tf.tensor(d.x, d.shape);
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(d.labels, 'int32'), 10));
-  const losses: number[] = [];
-  for (let s = 0; s < steps; s++) losses.push((await m.trainOnBatch(x, y)) as number);
-  tf.dispose([x, y]);
-  m.dispose();
-  return losses;
-}
-
-async function parity(kind: ThroughputModel): Promise<{ worst: number; cpu: number[]; gpu: number[] }> {
-  await activate(cpuEngine);
-  tf.randomUniform([1], 0, 1, 'float32', 1).dispose();
-  const seeded = buildThroughputModel(kind);
-  const init = await Promise.all(seeded.weights.map(async (w) => (await w.read().data()) as Float32Array));
-  seeded.dispose();
-  const cpu = await trainLosses(kind, init, 5, 32);
-  await activate(nodeWebgpuEngine);
-  const gpu = await trainLosses(kind, init, 5, 32);
-  const worst = Math.max(...cpu.map((c, i) => Math.abs(gpu[i]! - c) / Math.max(Math.abs(c), 1e-12)));
-  return { worst, cpu, gpu };
 }
 
 type Cell = { samplesPerS: number; stepMs: number } | { skipped: string };
@@ -95,7 +48,7 @@ async function throughput(engine: EngineKind, kind: ThroughputModel, batch: numb
   await activate(engine);
   const m = buildThroughputModel(kind);
   m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  const d = data(kind, batch);
+  const d = syntheticBatch(kind, batch);
   const x = tf.tensor(d.x, d.shape);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(d.labels, 'int32'), 10));
   try {
@@ -131,12 +84,12 @@ async function main() {
   const adapter = probe.available ? probe.adapter : undefined;
 
   // 2. parity with cpu
-  const par: Partial<Record<ThroughputModel, { worst: number; cpu: number[]; gpu: number[] }>> = {};
+  const par: Partial<Record<ThroughputModel, Parity>> = {};
   if (probe.available) {
     for (const kind of ['mlp', 'cnn'] as const) {
-      const p = await parity(kind);
+      const p = await trainingParity(nodeWebgpuEngine, kind);
       par[kind] = p;
-      log(`parity ${kind}: 5 Adam steps at batch 32, worst relative loss difference vs cpu ${p.worst.toExponential(2)} (${p.worst <= PARITY_TOL ? 'ok' : 'FAIL'}, tolerance ${PARITY_TOL}); losses ${p.gpu.map((l) => l.toFixed(6)).join(' ')}  [${elapsed()}]`);
+      log(`parity ${kind}: 5 Adam steps at batch 32, worst relative loss difference vs cpu ${p.worst.toExponential(2)} (${p.worst <= PARITY_TOL ? 'ok' : 'FAIL'}, tolerance ${PARITY_TOL}); losses ${p.engine.map((l) => l.toFixed(6)).join(' ')}  [${elapsed()}]`);
     }
   }
 
