@@ -12,7 +12,9 @@ export function renderRunEvent(e: RunEvent, io: Io, progress: Progress, label: s
   switch (e.type) {
     case 'started': {
       const from = e.fellBackFrom ? ` (${e.fellBackFrom.name} cannot train this model: ${e.fellBackFrom.reason})` : '';
-      if (o.announce || from) io.err(`${label}: engine ${e.engine.name}${from}`);
+      const a = e.engine.adapter;
+      const gpu = a ? ` on ${a.vendor}${a.architecture ? ` ${a.architecture}` : ''}${a.backend ? `, ${a.backend}` : ''}${a.software ? ' (a software adapter)' : ''}` : '';
+      if (o.announce || from || gpu) io.err(`${label}: engine ${e.engine.name}${gpu}${from}`);
       if (o.announce) {
         const resumed = e.resumedFrom !== null ? `, resuming after epoch ${e.resumedFrom}` : '';
         io.err(`${label}: ${e.counts.train} training / ${e.counts.validation} validation / ${e.counts.test} test examples${resumed}${e.location ? ` → ${shown(e.location)}` : ''}`);
