@@ -25,7 +25,11 @@ interface EnvironmentFile {
   tfjs?: string;
   os?: { platform?: string; release?: string; arch?: string; cpuModel?: string | null; cpus?: number };
   dataset?: { files?: Record<string, { sha256?: string }> };
+  engine?: { name?: string; detail?: string };
 }
+
+/** What the environment needs of a run: where its records are, and its engine when known. */
+export type RunPlace = { location: string | null; engine?: { name: string; detail?: string } };
 
 /**
  * What produced a reproduction, for its report: modelspec, tfjs, Node, each
@@ -33,7 +37,7 @@ interface EnvironmentFile {
  * checksums as the runs recorded them in their environment.json (the machine
  * that ran them: a queue worker's, say), and this working tree's git commit.
  */
-export async function reportEnvironment(outcomes: readonly RunOutcome[]): Promise<ReportEnvironment> {
+export async function reportEnvironment(outcomes: readonly (RunOutcome | RunPlace)[]): Promise<ReportEnvironment> {
   const files: EnvironmentFile[] = [];
   for (const o of outcomes) {
     if (!o.location) continue;
@@ -46,7 +50,8 @@ export async function reportEnvironment(outcomes: readonly RunOutcome[]): Promis
   const first = files[0];
   const distinct = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))].join('; ') || null;
   const engines = new Map<string, string | null>();
-  for (const o of outcomes) if (!engines.has(o.engine.name)) engines.set(o.engine.name, o.engine.detail ?? null);
+  for (const o of outcomes) if (o.engine && !engines.has(o.engine.name)) engines.set(o.engine.name, o.engine.detail ?? null);
+  for (const f of files) if (f.engine?.name && !engines.get(f.engine.name)) engines.set(f.engine.name, f.engine.detail ?? null);
   const datasets: Record<string, string> = {};
   for (const f of files) for (const [name, v] of Object.entries(f.dataset?.files ?? {})) if (v.sha256) datasets[name] = v.sha256;
   const os = first?.os;
