@@ -20,7 +20,8 @@ export function openDatabase(name: string): Promise<IDBDatabase> {
 const done = (tx: IDBTransaction) =>
   new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
+    // the failed request's error (ConstraintError for an existing key): tx.error is still null while the error event runs
+    tx.onerror = (e) => reject((e.target as IDBRequest | null)?.error ?? tx.error ?? new Error('IndexedDB request failed'));
     tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
   });
 
