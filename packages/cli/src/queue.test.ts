@@ -90,8 +90,8 @@ afterAll(() => {
 });
 
 const SPEC = join(root, 'specs/e-shallow.yaml');
-// epochs long enough (about a second each on 2 cores) to be killed in the middle of one
-const ARGS = ['--limit', '2000', '--epochs', '3', '--seeds', '1,2,3', '--test-limit', '500'];
+// epochs long enough (about a second each on 2 cores) to be killed in the middle of one; the three seeds only
+const ARGS = ['--limit', '2000', '--epochs', '3', '--seeds', '1,2,3', '--test-limit', '500', '--set', 'reproduce.maxSeeds=3'];
 
 interface RunRow {
   seed: number;
@@ -168,7 +168,11 @@ describe.skipIf(!REDIS)('trials on a Redis queue', () => {
     // none ran twice to the end: one completed training per job, and every queue job completed
     const runKeys = redisCli('-n', '1', '--scan', '--pattern', 'modelspec-trials:run:*').split('\n').filter((key) => !/:(history|checkpoint)$/.test(key));
     expect(runKeys).toHaveLength(3);
-    for (const key of runKeys) expect(redisCli('-n', '1', 'HGET', key, 'completions')).toBe('1');
+    for (const key of runKeys) {
+      expect(redisCli('-n', '1', 'HGET', key, 'completions')).toBe('1');
+      // Redis keeps the checkpoints of runs in flight only
+      expect(redisCli('-n', '1', 'EXISTS', `${key}:checkpoint`)).toBe('0');
+    }
     expect(redisCli('-n', '1', 'ZCARD', 'bull:modelspec-trials:completed')).toBe('3');
     survivor.proc.kill('SIGTERM');
     await survivor.exited;

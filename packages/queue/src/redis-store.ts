@@ -19,7 +19,10 @@ if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 3, 2 + 2 * n)) end
 local op = ARGV[3 + 2 * n]
 if op == 'push' then redis.call('RPUSH', KEYS[2], ARGV[4 + 2 * n])
 elseif op == 'checkpoint' then redis.call('HSET', KEYS[2], 'json', ARGV[4 + 2 * n], 'bytes', ARGV[5 + 2 * n])
-elseif op == 'finish' then redis.call('HINCRBY', KEYS[1], 'completions', 1) end
+elseif op == 'finish' then
+  redis.call('HINCRBY', KEYS[1], 'completions', 1)
+  redis.call('DEL', KEYS[2])
+end
 return 1`;
 
 /** A run whose record says it runs, though the queue handed its job to another worker: its worker is gone. */
@@ -212,6 +215,7 @@ class RedisRunRecord implements RunRecord {
     await this.guarded({}); // still ours before the files are written
     await this.local.finish(result, metadata);
     const status = statusOf(result.stopReason);
+    // a finished run's checkpoint is dropped (its outcome is what a re-run reuses): Redis holds those of runs in flight only
     await this.guarded({ status, weightsSha256: result.weightsSha256, finished: now() }, status === 'interrupted' ? '' : 'finish');
   }
 
