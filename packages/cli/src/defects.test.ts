@@ -1,26 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, renderError } from './main.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
+import { bin, FASHION, modelspec as cli, root } from './test-support/cli.js';
 
 /**
  * Issue 13 (part 4): defects found when modelspec was attacked. Each test
  * drives the real binary (built by `tsc -b`) into one of them and expects
  * one clear line, the right exit code, and never a stack trace or a hang.
  */
-const root = resolve(__dirname, '../../..');
-const bin = join(root, 'packages/cli/bin/modelspec.js');
-const FASHION = '/usr/share/datasets/fashion-mnist';
-
-function modelspec(args: string[], cwd: string, timeout = 120_000) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, MODELSPEC_DATA_DIR: '', MODELSPEC_DEBUG: '', NO_COLOR: '1' }, timeout });
-  return { code: r.status, out: r.stdout, err: r.stderr, timedOut: r.error !== undefined };
-}
+const modelspec = (args: string[], cwd: string, timeout = 120_000) => cli(args, cwd, { timeout });
 /** A shell pipeline, for what only a pipe shows (EPIPE). */
 function shell(script: string, cwd: string) {
   const r = spawnSync('bash', ['-c', `set -o pipefail; ${script}`], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
@@ -157,7 +151,7 @@ describe.runIf(existsSync(FASHION))('trained models as input (issue 13, defects 
       const r = modelspec(['train', join(root, `specs/${spec}.yaml`), '--limit', '200', '--test-limit', '100', '--epochs', '1', '--seed', seed, '--out', 'runs'], dir);
       expect(r.code, r.err).toBe(0);
     }
-    [run, other] = ['e-shallow', 'a-mlp1'].map((n) => join('runs', readdirSync(join(dir, 'runs')).find((f) => f.startsWith(n))!));
+    [run, other] = ['e-shallow', 'a-mlp1'].map((n) => join('runs', readdirSync(join(dir, 'runs')).find((f) => f.startsWith(n))!)) as [string, string];
    }, 240_000);
   /** A copy of the run folder, its model changed by `edit`. */
   let n = 0;

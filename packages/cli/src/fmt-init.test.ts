@@ -1,26 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { FASHION, modelspec, root, tempDirs } from './test-support/cli.js';
 
-const root = resolve(__dirname, '../../..');
-const bin = join(root, 'packages/cli/bin/modelspec.js');
-const FASHION = '/usr/share/datasets/fashion-mnist';
-
-/** Runs the real `modelspec` binary (built by `tsc -b`) in a directory. */
-function modelspec(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, MODELSPEC_DATA_DIR: '', NO_COLOR: '1' }, timeout: 300_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-const made: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'modelspec-fmt-'));
-  made.push(d);
-  return d;
-};
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs('fmt');
 
 describe('modelspec fmt', () => {
   it('--check passes on specs/: every published spec is formatted (CI runs this)', () => {

@@ -1,26 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { modelspec, root, tempDirs } from './test-support/cli.js';
 
 /** Plugins from the command line, end to end: the example third-party plugin, opted into by path or by the project config. */
-const root = resolve(__dirname, '../../..');
-const bin = join(root, 'packages/cli/bin/modelspec.js');
 const example = join(root, 'examples/modelspec-plugin-example');
 const spec = join(example, 'specs/bars-mlp.yaml');
-const made: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'modelspec-plugins-'));
-  made.push(d);
-  return d;
-};
-afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-const modelspec = (args: string[], cwd = root) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 300_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const tmp = tempDirs('plugins');
 
 describe('plugins on the command line', () => {
   it('modelspec plugins lists an opted-in plugin with its version and what it adds', () => {

@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bin, modelspec as run, root, tempDirs } from './test-support/cli.js';
 
 /**
  * Issue 13's promise: a run killed anywhere (SIGKILL: no handler runs) and
@@ -10,16 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
  * MODELSPEC_KILL_POINTS sets how many kill points (10 in CI; the report's
  * 100 come from `MODELSPEC_KILL_POINTS=100 npx vitest run src/resume.test.ts`).
  */
-const root = resolve(__dirname, '../../..');
-const bin = join(root, 'packages/cli/bin/modelspec.js');
-const dir = mkdtempSync(join(tmpdir(), 'modelspec-resume-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDirs('resume')();
 const POINTS = Number(process.env['MODELSPEC_KILL_POINTS'] ?? 10);
-
-const modelspec = (args: string[]) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 300_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const modelspec = (args: string[]) => run(args, dir);
 
 /** Starts modelspec and SIGKILLs it `delayMs` after its stderr first matches `when` (or lets it finish); resolves when it is gone. */
 function killAfter(args: string[], when: RegExp, delayMs: number): Promise<{ killed: boolean; err: string }> {

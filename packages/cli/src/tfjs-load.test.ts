@@ -1,18 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bin, root, tempDirs } from './test-support/cli.js';
 
 /**
  * Issue 9's promise that a model file is a plugin boundary too: every
  * published spec, trained briefly, saves a model that a script importing
  * only @tensorflow/tfjs loads and that predicts what `modelspec predict` does.
  */
-const root = resolve(__dirname, '../../..');
-const bin = join(root, 'packages/cli/bin/modelspec.js');
-const dir = mkdtempSync(join(tmpdir(), 'modelspec-tfjs-load-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDirs('tfjs-load')();
 
 const node = (args: string[]) => {
   const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 300_000 });
