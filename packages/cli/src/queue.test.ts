@@ -146,10 +146,10 @@ describe.skipIf(!REDIS)('trials on a Redis queue', () => {
   it('a worker SIGKILLed in the middle of a trial: another one resumes it from its checkpoint; every trial completes once, with the same weights', { timeout: 240_000 }, async () => {
     const pair = await Promise.all([worker('c', 1), worker('d', 1)]);
     const submit = modelspec(['reproduce', SPEC, ...ARGS, '--queue', `${redisUrl}/1`, '--out', 'k-runs', '--reports', 'k-reports', '--json']);
-    // the first worker to end an epoch is killed during its next one
+    // the first worker to checkpoint an epoch is killed during its next one
     const victim = await new Promise<Worker>((found) => {
       const t = setInterval(() => {
-        const w = pair.find((x) => /: epoch 1\n/.test(x.log()));
+        const w = pair.find((x) => /: checkpoint after epoch 1 /.test(x.log()));
         if (w) {
           clearInterval(t);
           found(w);
@@ -158,7 +158,7 @@ describe.skipIf(!REDIS)('trials on a Redis queue', () => {
     });
     await new Promise((r) => setTimeout(r, 250));
     victim.proc.kill('SIGKILL');
-    const killedJob = /(e-shallow-s\d-\w+): epoch 1\n/.exec(victim.log())![1]!;
+    const killedJob = /(e-shallow-s\d-\w+): checkpoint after epoch 1 /.exec(victim.log())![1]!;
     const k = await submit;
     expect(k.code, k.err).toBe(0);
     const survivor = pair.find((w) => w !== victim)!;

@@ -78,6 +78,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
       if (e.type === 'started') log(`${job.id}: started on ${e.engine.name}${e.resumedFrom !== null ? `, resuming after epoch ${e.resumedFrom}` : ''}${e.location ? ` → ${e.location}` : ''}`);
       if (e.type === 'reused') log(`${job.id}: already ran to the end; its outcome is reused`);
       if (e.type === 'epoch') log(`${job.id}: epoch ${e.record.epoch}`);
+      if (e.type === 'checkpoint') log(`${job.id}: checkpoint ${e.epoch < 0 ? 'mid-epoch' : `after epoch ${e.epoch}`} in the queue's store`);
       events.push(e);
     };
     try {
