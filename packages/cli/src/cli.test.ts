@@ -126,7 +126,10 @@ describe.runIf(existsSync(FASHION))('modelspec reproduce and search, small and e
     expect(readdirSync(out).filter((n) => !n.startsWith('.'))).toHaveLength(2);
     const [reportDir] = readdirSync(reports);
     for (const f of ['report.html', 'report.md', 'report.json', 'curves.png', 'confusion.png', 'predictions.png']) expect(existsSync(join(reports, reportDir!, f)), f).toBe(true);
-    expect(readFileSync(join(reports, reportDir!, 'report.md'), 'utf8')).toContain('Reduced run');
+    const md = readFileSync(join(reports, reportDir!, 'report.md'), 'utf8');
+    expect(md).toContain('Reduced run');
+    // the report names the plugins the runs were made with
+    expect(md).toMatch(/Plugins.*@modelspec\/core@0\.1\.0, @modelspec\/backend-node@0\.1\.0/);
 
     // `report` re-renders from the run folders; it never writes over a report unless told to
     const runDirs = readdirSync(out).filter((n) => !n.startsWith('.')).sort();

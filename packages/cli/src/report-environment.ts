@@ -26,6 +26,7 @@ interface EnvironmentFile {
   os?: { platform?: string; release?: string; arch?: string; cpuModel?: string | null; cpus?: number };
   dataset?: { files?: Record<string, { sha256?: string }> };
   engine?: { name?: string; detail?: string };
+  plugins?: { name: string; version: string }[];
 }
 
 /** What the environment needs of a run: where its records are, and its engine when known. */
@@ -63,6 +64,7 @@ export async function reportEnvironment(outcomes: readonly (RunOutcome | RunPlac
     cpu: distinct(files.map((f) => (f.os?.cpuModel ? `${f.os.cpuModel} (${f.os.cpus} cores)` : null))) ?? `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores)`,
     os: os?.platform ? `${os.platform} ${os.release ?? ''} ${os.arch ?? ''}`.replace(/\s+/g, ' ').trim() : `${platform()} ${release()} ${arch()}`,
     datasets,
+    plugins: [...new Set(files.flatMap((f) => (f.plugins ?? []).map((p) => `${p.name}@${p.version}`)))],
     gitCommit: await gitCommit(),
   };
 }

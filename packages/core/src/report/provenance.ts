@@ -15,6 +15,7 @@ export function environmentRows(r: Reproduction): [string, string][] {
     ['Git commit', env.gitCommit],
     ['TensorFlow.js', env.tfjs ?? '–'],
     ['Node.js', env.node ?? '–'],
+    ...(env.plugins?.length ? [['Plugins', env.plugins.join(', ')] as [string, string]] : []),
     ...env.engines.map((e): [string, string] => [`Engine ${e.name}`, e.detail ?? '–']),
     ['CPU', env.cpu ?? '–'],
     ['OS', env.os ?? '–'],

@@ -53,6 +53,8 @@ export interface ReportEnvironment {
   os: string | null;
   /** Dataset file name → SHA-256, as the runs recorded them. */
   datasets: Record<string, string>;
+  /** The plugins (built-ins included) the runs were made with, as `name@version`. Absent in reports from before plugins. */
+  plugins?: string[];
   /** The git commit of the working tree modelspec ran in, "unknown" outside a repository; "+ changes" when it had uncommitted ones. */
   gitCommit: string;
 }
