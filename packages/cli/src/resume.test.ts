@@ -119,7 +119,7 @@ describe('killed and resumed runs', () => {
     refused([], /this run already completed; there is nothing to resume/);
   });
 
-  it(`a training SIGKILLed at ${POINTS} points and resumed each time ends as if it had never stopped`, { timeout: 1_800_000 }, async () => {
+  it(`a training SIGKILLed at ${POINTS} points and resumed each time ends as if it had never stopped`, { timeout: Math.max(600_000, POINTS * 60_000) }, async () => {
     const want = uninterrupted();
     const trainMs = want.trainMs;
 
