@@ -20,6 +20,8 @@ export { KIND_NAME, namespaceOf } from './registry/registry.js';
 // Engines: a registry of tfjs engines with declared capabilities
 export { defineEngine, sortEngines } from './engine/engine.js';
 export { engineChooser, engineStatus } from './engine/select.js';
+export { CPU_ENGINE, WASM_ENGINE } from './engine/builtin.js';
+export type { EngineDeclaration } from './engine/builtin.js';
 export type { EngineKind, EngineProbe, EngineAdapter, EngineCapabilities, Determinism, EngineDtype } from './engine/engine.js';
 export { builtinLayers } from './layers/index.js';
 export type { LayerKind, LayerName } from './layers/index.js';

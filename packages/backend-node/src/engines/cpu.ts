@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineEngine } from '@modelspec/core';
+import { CPU_ENGINE, defineEngine } from '@modelspec/core';
 
 export const cpuEngine = defineEngine({
-  type: 'cpu',
+  ...CPU_ENGINE,
   description: 'tfjs-backend-cpu: pure JavaScript kernels. Always available, slowest.',
-  priority: 1,
-  environments: ['node', 'browser'],
-  tfjsBackend: 'cpu',
-  capabilities: { kernels: [], missingTrainingKernels: [], dtypes: ['float32', 'int32', 'bool'], determinism: { class: 'bit-identical' } },
   probe: async () => ({ available: true }),
   async activate() {
     await import('@tensorflow/tfjs-backend-cpu');

@@ -1,22 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineEngine, registerWasmTrainingKernels, WASM_ADDED_KERNELS, WASM_REPLACED_KERNELS, WASM_WRAPPED_KERNELS } from '@modelspec/core';
+import { defineEngine, registerWasmTrainingKernels, WASM_ENGINE } from '@modelspec/core';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
 export const wasmEngine = defineEngine({
-  type: 'wasm',
+  ...WASM_ENGINE,
   description:
     'tfjs-backend-wasm: XNNPACK kernels compiled to WebAssembly (single thread in Node), with the training kernels modelspec adds (conv filter gradient, corrected max-pool gradient, conv input gradient and transposed matrix products on XNNPACK).',
-  priority: 2,
-  environments: ['node', 'browser'],
-  tfjsBackend: 'wasm',
-  capabilities: {
-    kernels: [...WASM_ADDED_KERNELS, ...WASM_REPLACED_KERNELS, ...WASM_WRAPPED_KERNELS],
-    missingTrainingKernels: [],
-    dtypes: ['float32', 'int32', 'bool'],
-    determinism: { class: 'bit-identical' },
-  },
   async probe() {
     try {
       require.resolve('@tensorflow/tfjs-backend-wasm');

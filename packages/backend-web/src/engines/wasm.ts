@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineEngine, registerWasmTrainingKernels, WASM_ADDED_KERNELS, WASM_REPLACED_KERNELS, WASM_WRAPPED_KERNELS, type EngineKind } from '@modelspec/core';
+import { defineEngine, registerWasmTrainingKernels, WASM_ENGINE, type EngineKind } from '@modelspec/core';
 
 /** Where tfjs-backend-wasm's .wasm files are served: a folder URL, or each file's URL (a bundler's asset URLs). */
 export type WasmPaths = string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
@@ -18,18 +18,9 @@ const EMPTY_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0
 
 export function wasmEngine(opts: WasmEngineOptions = {}): EngineKind {
   return defineEngine({
-    type: 'wasm',
+    ...WASM_ENGINE,
     description:
       "tfjs-backend-wasm: XNNPACK kernels compiled to WebAssembly, with the training kernels modelspec adds (conv filter gradient, corrected max-pool gradient, conv input gradient and transposed matrix products on XNNPACK).",
-    priority: 2,
-    environments: ['node', 'browser'],
-    tfjsBackend: 'wasm',
-    capabilities: {
-      kernels: [...WASM_ADDED_KERNELS, ...WASM_REPLACED_KERNELS, ...WASM_WRAPPED_KERNELS],
-      missingTrainingKernels: [],
-      dtypes: ['float32', 'int32', 'bool'],
-      determinism: { class: 'bit-identical' },
-    },
     async probe() {
       if (typeof WebAssembly === 'undefined') return { available: false, reason: 'this browser has no WebAssembly' };
       try {
