@@ -54,7 +54,16 @@ export interface Parity {
 /** `steps` Adam steps at `batch` from the same seeded weights on cpu and on `engine`. Leaves `engine` active. */
 export async function trainingParity(engine: EngineKind, kind: ThroughputModel, steps = 5, batch = 32): Promise<Parity> {
   await tf.setBackend('cpu');
-  const init = tf.tidy(() => buildThroughputModel(kind).weights.map((w, i) => tf.randomUniform(w.shape as number[], -0.1, 0.1, 'float32', 100 + i)));
+  // Glorot-uniform kernels and zero biases, as Keras initializes them, but seeded: the same figures on every run
+  const init = tf.tidy(() =>
+    buildThroughputModel(kind).weights.map((w, i) => {
+      const shape = w.shape as number[];
+      if (shape.length === 1) return tf.zeros(shape);
+      const field = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+      const limit = Math.sqrt(6 / (field * shape[shape.length - 2]! + field * shape[shape.length - 1]!));
+      return tf.randomUniform(shape, -limit, limit, 'float32', 100 + i);
+    }),
+  );
   const values = await Promise.all(init.map(async (t) => (await t.data()) as Float32Array));
   tf.dispose(init);
   const cpu = await trainLosses(kind, values, steps, batch);
