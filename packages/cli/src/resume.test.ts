@@ -131,9 +131,14 @@ describe('killed and resumed runs', () => {
       const delay = Math.round(((i + 0.5) / POINTS) * trainMs * 1.1);
       const r = await killAfter(['train', SPEC, ...ARGS, '--out', out], /→ /, delay);
       const run = onlyRun(join(dir, out));
-      if (!r.killed) continue; // it finished first: nothing to resume
-      killed++;
       const listed = JSON.parse(modelspec(['runs', '--out', out, '--json']).out);
+      // it finished first (or the kill came while the process was exiting): nothing to resume, and it says so
+      if (!r.killed || listed[0].status === 'completed') {
+        expect(listed[0].status).toBe('completed');
+        expect(runJson(run).weightsSha256).toBe(want.hash);
+        continue;
+      }
+      killed++;
       expect(listed[0].status).toBe('killed');
       at.push(listed[0].epochs);
       const resumed = modelspec(['train', '--resume', run]);
