@@ -8,6 +8,8 @@
 #                    and Debian's Vulkan/EGL/GLES loaders (libvulkan1 libegl1 libglvnd0 libgles2)
 # Everything the check needs on a bare x86-64 Linux machine with a GPU driver and
 # no network, no package registry and no Node. It must stay under 64 MiB.
+# --ignore-annotations: tfjs packages list only some files in "sideEffects", and the
+# imports that register backends and kernels must not be dropped.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/build/gpu-check}"
@@ -25,7 +27,7 @@ mkdir -p "$payload/lib/blas" "$payload/lib/loaders" "$payload/native" "$payload/
 
 echo "gpu-check-build: bundling the check with esbuild"
 npx --no-install esbuild packages/engine-webgpu/bench/gpu-check.ts --bundle --platform=node --format=esm --target=node20 \
-  --conditions=@modelspec/source --external:webgpu --minify --legal-comments=none --log-level=warning \
+  --conditions=@modelspec/source --external:webgpu --minify --legal-comments=none --log-level=warning --ignore-annotations \
   "--banner:js=import { createRequire as __msCreateRequire } from 'node:module'; const require = __msCreateRequire(import.meta.url);" \
   --outfile="$payload/gpu-check.mjs"
 

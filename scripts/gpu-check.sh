@@ -35,12 +35,18 @@ unxz_to "$bundle/node.xz" > "$work/node"
 chmod +x "$work/node"
 echo "gpu-check: bundle $bundle ($(du -sb "$bundle" | awk '{ printf "%.1f MiB", $1 / 1048576 }')), unpacked in $(( $(date +%s) - t0 )) s; Node $("$work/node" --version)"
 
-have_lib() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true; } | grep -q " $1 "; }
+have_lib() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true; } | grep -qE "(^|[[:space:]])$1 "; }
 libpath="$work/lib/blas"
 missing=""
 for l in libvulkan.so.1 libEGL.so.1 libGLESv2.so.2; do have_lib "$l" || missing="$missing $l"; done
 if [ -n "$missing" ]; then
-  libpath="$libpath:$work/lib/loaders"
+  # only the missing loaders (and glvnd's dispatcher they need): the machine's own stay in use
+  mkdir -p "$work/lib/missing"
+  for l in $missing libGLdispatch.so.0; do
+    if [ "$l" = libGLdispatch.so.0 ] && have_lib "$l"; then continue; fi
+    ln -sf "$work/lib/loaders/$l" "$work/lib/missing/$l"
+  done
+  libpath="$libpath:$work/lib/missing"
   echo "gpu-check: this machine lacks$missing: using Debian's ($(tr '\n' ' ' < "$work/lib/loaders/PACKAGES"))"
 fi
 export LD_LIBRARY_PATH="$libpath${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
