@@ -191,7 +191,7 @@ describe.skipIf(!REDIS)('trials on a Redis queue', () => {
     expect(b.refit.test).toEqual(a.refit.test);
   });
 
-  it('a worker refuses what is not a run job it can run, with the reason on the job, and goes on working', { timeout: 60_000 }, async () => {
+  it('a worker refuses what is not a run job it can run, with the reason on the job, and goes on working', { timeout: 240_000 }, async () => {
     const spec = JSON.parse(readFileSync(join(dir, readdirSync(join(dir, 'local-runs')).map((d) => join('local-runs', d)).find((d) => !d.includes('.jobs'))!, 'spec.resolved.json'), 'utf8')) as ResolvedModelSpec;
     const exec = queueExecutor({ url: `${redisUrl}/0` });
     const needsPlugin = makeJob({ spec, limit: 100, plugins: [{ name: 'modelspec-plugin-nowhere', version: '1.0.0' }] });
