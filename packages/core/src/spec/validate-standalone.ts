@@ -10,7 +10,7 @@
  * added kinds), which a strict page refuses with a clear error.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import standaloneExports from 'ajv/dist/standalone/index.js';
+import * as standaloneModule from 'ajv/dist/standalone/index.js';
 import { ModelspecError } from '../errors.js';
 import { canonicalJson, digest } from '../run/job.js';
 import { forValidation } from './editor.js';
@@ -18,8 +18,10 @@ import type { Registries } from './registries.js';
 import { buildSpecSchema } from './schema.js';
 
 /** Ajv's options for the spec schema: the runtime compile and the standalone code use the same. */
-// CommonJS: the default import is `module.exports`, the function, which also carries itself as `.default`.
-const standaloneCode = standaloneExports.default;
+// CommonJS: Node's default export is `module.exports` (the function, carrying itself as `.default`); a bundler's is the function.
+type StandaloneCode = (ajv: Ajv2020, validate: ValidateFunction) => string;
+const cjs = standaloneModule as unknown as { default: StandaloneCode & { default?: StandaloneCode } };
+const standaloneCode: StandaloneCode = cjs.default.default ?? cjs.default;
 
 export const AJV_OPTIONS = { allErrors: true, discriminator: true, useDefaults: true, strict: true, strictTypes: false, verbose: true } as const;
 
@@ -48,7 +50,8 @@ export function standaloneValidatorModule(reg: Registries): string {
   const imports: string[] = [];
   code = code.replace(/require\(("ajv\/dist\/runtime\/[a-z0-9_]+")\)\.default/g, (_m: string, spec: string) => {
     const name = `ajvRuntime${imports.length}`;
-    imports.push(`import ${name} from ${spec.replace(/"$/, '.js"')};`);
+    // a CommonJS module with `exports.default`: Node's default import is `module.exports`, a bundler's is `exports.default`
+    imports.push(`import ${name}$ from ${spec.replace(/"$/, '.js"')};`, `const ${name} = typeof ${name}$ === 'function' ? ${name}$ : ${name}$.default;`);
     return name;
   });
   if (/\brequire\(/.test(code)) throw new Error('Ajv standalone code still calls require(): a runtime helper this step does not rewrite');
