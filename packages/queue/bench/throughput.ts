@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPluginHost, createSpecLoader, makeJob, type Executor, type RunOutcome } from '@modelspec/core';
@@ -53,7 +53,7 @@ const workers = await Promise.all(
       url: r.url,
       queue: 'bench',
       concurrency: Number(values.concurrency),
-      out: '/tmp/modelspec-bench-runs',
+      out: join(tmpdir(), 'modelspec-bench-runs'),
       abilities: { validator: loader.validator, plugins: host.records(), engines: ['noop'] },
       runner: { registries: host.registries, backend: null as never },
       executor: () => noop,
