@@ -1,19 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelCases } from '@modelspec/conformance';
+import { generator } from '../bench/parity.js';
 
 type Values = { shape: number[]; dtype: 'float32' | 'int32' | 'bool'; values: Float32Array | Int32Array | Uint8Array };
 type Case = { inputs: Record<string, Values> | Values[]; attrs: Record<string, unknown> };
-
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function run(backend: string, kernel: string, c: Case): Promise<Values[]> {
   await tf.setBackend(backend);
