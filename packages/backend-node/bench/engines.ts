@@ -77,12 +77,12 @@ const notMeasured: string[] = [];
 /** The engines asked for (all available by default) and the PyTorch configurations that start. */
 async function setUp(): Promise<{ engines: Engine[]; details: [string, string][]; torches: TorchRunner[] }> {
   // --quick leaves the cpu engine out unless asked for: one CNN batch-512 step takes tens of seconds on it.
-  const wanted = o.engines.length ? o.engines : [...nodeEngines.map((e) => e.name).filter((n) => !(quick && n === 'cpu')), 'torch'];
+  const wanted = o.engines.length ? o.engines : [...nodeEngines.map((e) => e.type).filter((n) => !(quick && n === 'cpu')), 'torch'];
   if (quick && !o.engines.length) notMeasured.push('cpu: left out by --quick (one CNN batch-512 step takes tens of seconds on it); `--engines native,wasm,cpu,torch` includes it');
   const engines: Engine[] = [];
   const details: [string, string][] = [];
   for (const name of wanted.filter((n) => n !== 'torch')) {
-    const e = nodeEngines.find((x) => x.name === name);
+    const e = nodeEngines.find((x) => x.type === name);
     const p = e ? await e.probe() : { available: false as const, reason: 'unknown engine' };
     if (!p.available) {
       notMeasured.push(`${name}: ${p.reason}${'fix' in p && p.fix ? ` (fix: ${p.fix})` : ''}`);
@@ -103,7 +103,7 @@ async function setUp(): Promise<{ engines: Engine[]; details: [string, string][]
 /** Samples/s of every (runner, model, batch), repetitions interleaved across runners. */
 async function throughput(engines: Engine[], torches: TorchRunner[]) {
   const runners = [
-    ...engines.map((e) => ({ label: e.name, ...tfjsRunner(e, o.seconds) })),
+    ...engines.map((e) => ({ label: e.type, ...tfjsRunner(e, o.seconds) })),
     ...torches.map((t) => ({ label: t.label, run: (m: Model, b: number) => t.run(m, b, o.seconds), close: t.close })),
   ];
   const cells = o.models.flatMap((m) => o.batches.map((b) => ({ m, b, key: `${m.toUpperCase()} b${b}` })));
@@ -141,11 +141,11 @@ async function main() {
   const started = new Date();
   const loadStart = load();
   const { engines, details, torches } = await setUp();
-  log(`engines: ${engines.map((e) => e.name).join(', ')}; ${torches.map((t) => t.label).join(', ') || 'no PyTorch'}; load average ${loadStart}`);
+  log(`engines: ${engines.map((e) => e.type).join(', ')}; ${torches.map((t) => t.label).join(', ') || 'no PyTorch'}; load average ${loadStart}`);
 
   // sgemm peak
   const sgemm: SgemmResult[] = [];
-  const native = engines.some((e) => e.name === 'native') ? nativeSgemm(o.sgemmSize, o.sgemmSeconds) : 'the native engine is not measured';
+  const native = engines.some((e) => e.type === 'native') ? nativeSgemm(o.sgemmSize, o.sgemmSeconds) : 'the native engine is not measured';
   if (typeof native === 'string') notMeasured.push(`sgemm via the native addon: ${native}`);
   else sgemm.push(native);
   const np = numpySgemm(o.torchPython, o.sgemmSize, o.sgemmSeconds);
@@ -165,10 +165,10 @@ async function main() {
     for (const e of engines) {
       try {
         const t = await timeSpecSteps(s, e, { warmup: o.specWarmup, maxSteps: o.specSteps, maxSeconds: o.specSeconds });
-        epoch.set(`${s.name} ${e.name}`, t);
-        log(`${s.name} on ${e.name}: ${fmtMs(t.secondsPerStep)}/step over ${t.steps} step(s), epoch ${fmtSeconds(t.secondsPerStep * s.stepsPerEpoch)}`);
+        epoch.set(`${s.name} ${e.type}`, t);
+        log(`${s.name} on ${e.type}: ${fmtMs(t.secondsPerStep)}/step over ${t.steps} step(s), epoch ${fmtSeconds(t.secondsPerStep * s.stepsPerEpoch)}`);
       } catch (err) {
-        const k = `${e.name}: ${fail(err)}`;
+        const k = `${e.type}: ${fail(err)}`;
         failures.set(k, [...(failures.get(k) ?? []), s.name]);
         log(`${s.name} on ${k}`);
       }
@@ -204,7 +204,7 @@ async function main() {
     torchRows: torches.map((t) => t.label),
     sgemm,
     mlpFlopsPerSample: trainFlopsPerSample('mlp'),
-    engines: engines.map((e) => e.name),
+    engines: engines.map((e) => e.type),
     specs,
     epoch: (spec, engine) => epoch.get(`${spec} ${engine}`),
     peak: typeof peak === 'string' ? null : { ...peak, estimate: largest!.memoryEstimate },
