@@ -30,6 +30,17 @@ typedef void (*ms_par_fn)(void* ctx, int64_t begin, int64_t end);
 
 #define MS_INLINE static inline __attribute__((always_inline))
 
+/* Hand-written AVX2+FMA kernels for x86-64-v3 machines (ms_isa == 3), where
+ * the 16-wide vector-extension code above lowers poorly (scalar compares,
+ * spilled accumulators). AVX-512 machines keep the 16-wide code. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(MS_NO_DISPATCH)
+#define MS_HAVE_AVX2 1
+#define MS_AVX2 __attribute__((target("arch=x86-64-v3")))
+#include <immintrin.h>
+#else
+#define MS_HAVE_AVX2 0
+#endif
+
 /* ---- thread pool (threadpool.c) ----
  * fn(ctx, begin, end) is called on disjoint ranges covering [0, n). The split
  * depends only on n and the pool size; kernels that reduce across ranges use

@@ -182,6 +182,97 @@ MS_INLINE void fwd_rows_body(void* v, int64_t r0, int64_t r1) {
 }
 MS_VARIANTS(fwd_rows)
 
+#if MS_HAVE_AVX2
+/* AVX2+FMA direct forward (x86-64-v3 machines; AVX-512 ones keep the 16-wide
+ * code above): blocks of NP output pixels x 16 (or 8) output channels held in
+ * ymm registers over every tap; the same per-output order (ky, kx, ci). */
+#define NPX 6
+MS_AVX2 MS_INLINE void fwd_block16(const ms_conv* p, const float* xb, const float* w, float* yr,
+                                   int64_t oy, int64_t ox0, int64_t o, const int np) {
+  const int64_t OC = p->OC, C = p->C, sw = p->sw;
+  __m256 a0[NPX], a1[NPX];
+  for (int j = 0; j < np; j++) a0[j] = a1[j] = _mm256_setzero_ps();
+  for (int ky = 0; ky < p->FH; ky++) {
+    const int64_t iy = oy * p->sh - p->pt + (int64_t)ky * p->dh;
+    if (iy < 0 || iy >= p->H) continue;
+    const float* xr = xb + iy * p->W * C;
+    for (int kx = 0; kx < p->FW; kx++) {
+      const float* xs = xr + (ox0 * sw - p->pl + (int64_t)kx * p->dw) * C;
+      const float* wk = w + ((int64_t)ky * p->FW + kx) * C * OC + o;
+      for (int64_t ci = 0; ci < C; ci++, wk += OC) {
+        const __m256 w0 = _mm256_loadu_ps(wk), w1 = _mm256_loadu_ps(wk + 8);
+        for (int j = 0; j < np; j++) {
+          const __m256 xv = _mm256_broadcast_ss(xs + j * sw * C + ci);
+          a0[j] = _mm256_fmadd_ps(xv, w0, a0[j]);
+          a1[j] = _mm256_fmadd_ps(xv, w1, a1[j]);
+        }
+      }
+    }
+  }
+  for (int j = 0; j < np; j++) {
+    _mm256_storeu_ps(yr + (ox0 + j) * OC + o, a0[j]);
+    _mm256_storeu_ps(yr + (ox0 + j) * OC + o + 8, a1[j]);
+  }
+}
+MS_AVX2 MS_INLINE void fwd_block8(const ms_conv* p, const float* xb, const float* w, float* yr,
+                                  int64_t oy, int64_t ox0, int64_t o, const int np) {
+  const int64_t OC = p->OC, C = p->C, sw = p->sw;
+  __m256 a0[NPX];
+  for (int j = 0; j < np; j++) a0[j] = _mm256_setzero_ps();
+  for (int ky = 0; ky < p->FH; ky++) {
+    const int64_t iy = oy * p->sh - p->pt + (int64_t)ky * p->dh;
+    if (iy < 0 || iy >= p->H) continue;
+    const float* xr = xb + iy * p->W * C;
+    for (int kx = 0; kx < p->FW; kx++) {
+      const float* xs = xr + (ox0 * sw - p->pl + (int64_t)kx * p->dw) * C;
+      const float* wk = w + ((int64_t)ky * p->FW + kx) * C * OC + o;
+      for (int64_t ci = 0; ci < C; ci++, wk += OC) {
+        const __m256 w0 = _mm256_loadu_ps(wk);
+        for (int j = 0; j < np; j++) a0[j] = _mm256_fmadd_ps(_mm256_broadcast_ss(xs + j * sw * C + ci), w0, a0[j]);
+      }
+    }
+  }
+  for (int j = 0; j < np; j++) _mm256_storeu_ps(yr + (ox0 + j) * OC + o, a0[j]);
+}
+/* np pixels from ox0 whose taps are all inside the image */
+MS_AVX2 MS_INLINE void fwd_pixels_avx2(const ms_conv* p, const float* xb, const float* w, float* yr,
+                                       int64_t oy, int64_t ox0, const int np) {
+  const int64_t OC = p->OC;
+  int64_t o = 0;
+  for (; o + 16 <= OC; o += 16) fwd_block16(p, xb, w, yr, oy, ox0, o, np);
+  for (; o + 8 <= OC; o += 8) fwd_block8(p, xb, w, yr, oy, ox0, o, np);
+  if (o < OC) fwd_row_plain(p, xb, w, yr, oy, ox0, ox0 + np, o, OC);
+}
+MS_AVX2 static void fwd_rows_avx2(void* v, int64_t r0, int64_t r1) {
+  conv_ctx* c = (conv_ctx*)v;
+  const ms_conv* p = c->p;
+  const int64_t OW = p->OW, C = p->C, sw = p->sw;
+  for (int64_t r = r0; r < r1; r++) {
+    const int64_t b = r / p->OH, oy = r % p->OH;
+    const float* xb = c->x + b * p->H * p->W * C;
+    float* yr = c->y + r * OW * p->OC;
+    /* interior pixels: ox*sw - pl >= 0 and ox*sw - pl + (FW-1)*dw < W */
+    int64_t lo = p->pl <= 0 ? 0 : (p->pl + sw - 1) / sw;
+    const int64_t lastIn = (int64_t)p->W - 1 + p->pl - (int64_t)(p->FW - 1) * p->dw;
+    int64_t hi = lastIn < 0 ? 0 : lastIn / sw + 1;
+    if (hi > OW) hi = OW;
+    if (lo > hi) lo = hi;
+    if (lo > 0) fwd_row_plain(p, xb, c->w, yr, oy, 0, lo, 0, p->OC);
+    int64_t ox = lo;
+    for (; ox + NPX <= hi; ox += NPX) fwd_pixels_avx2(p, xb, c->w, yr, oy, ox, NPX);
+    switch (hi - ox) {
+      case 5: fwd_pixels_avx2(p, xb, c->w, yr, oy, ox, 5); break;
+      case 4: fwd_pixels_avx2(p, xb, c->w, yr, oy, ox, 4); break;
+      case 3: fwd_pixels_avx2(p, xb, c->w, yr, oy, ox, 3); break;
+      case 2: fwd_pixels_avx2(p, xb, c->w, yr, oy, ox, 2); break;
+      case 1: fwd_pixels_avx2(p, xb, c->w, yr, oy, ox, 1); break;
+      default: break;
+    }
+    if (hi < OW) fwd_row_plain(p, xb, c->w, yr, oy, hi, OW, 0, p->OC);
+  }
+}
+#endif
+
 /* GEMM path: tiles of output pixels */
 MS_INLINE void fwd_tiles_body(void* v, int64_t t0, int64_t t1) {
   conv_ctx* c = (conv_ctx*)v;
@@ -210,7 +301,11 @@ void ms_conv2d(const ms_conv* p, const float* x, const float* w, float* y) {
   if (K <= DIRECT_K) {
     int64_t per = (int64_t)p->OW * p->OC * K;
     int64_t grain = (1 << 16) / (per ? per : 1);
-    ms_parallel_for((int64_t)p->B * p->OH, grain < 1 ? 1 : grain, MS_PICK(fwd_rows), &c);
+    ms_par_fn fn = MS_PICK(fwd_rows);
+#if MS_HAVE_AVX2
+    if (ms_isa == 3) fn = fwd_rows_avx2;
+#endif
+    ms_parallel_for((int64_t)p->B * p->OH, grain < 1 ? 1 : grain, fn, &c);
     return;
   }
   c.tile = tile_rows(p);
@@ -306,6 +401,78 @@ MS_INLINE void dw_direct_rows(const conv_ctx* c, int64_t r0, int64_t r1, float* 
   }
 }
 
+#if MS_HAVE_AVX2
+/* AVX2 version of dw_direct_rows: the same sums in the same order (even and
+ * odd output columns in separate accumulators, added at the row's end). */
+MS_AVX2 static void dw_direct_rows_avx2(const conv_ctx* c, int64_t r0, int64_t r1, float* restrict acc) {
+  const ms_conv* p = c->p;
+  const int64_t OC = p->OC, C = p->C, OW = p->OW, sw = p->sw;
+  const float* restrict x = c->x;
+  for (int64_t r = r0; r < r1; r++) {
+    const int64_t b = r / p->OH, oy = r % p->OH;
+    const float* restrict dyr = c->dy + r * OW * OC;
+    for (int ky = 0; ky < p->FH; ky++) {
+      const int64_t iy = oy * p->sh - p->pt + (int64_t)ky * p->dh;
+      if (iy < 0 || iy >= p->H) continue;
+      const float* xr = x + (b * p->H + iy) * p->W * C;
+      for (int kx = 0; kx < p->FW; kx++) {
+        int64_t lo, hi;
+        ox_range(p, kx, &lo, &hi);
+        const int64_t off = (int64_t)kx * p->dw - p->pl;
+        for (int64_t ci = 0; ci < C; ci++) {
+          float* ak = acc + (((int64_t)ky * p->FW + kx) * C + ci) * OC;
+          const float* xc = xr + off * C + ci;
+          int64_t o = 0;
+          for (; o + 32 <= OC; o += 32) {
+            __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+            int64_t ox = lo;
+            for (; ox + 2 <= hi; ox += 2) {
+              const __m256 xa = _mm256_broadcast_ss(xc + ox * sw * C), xb = _mm256_broadcast_ss(xc + (ox + 1) * sw * C);
+              const float* d = dyr + ox * OC + o;
+              s0 = _mm256_fmadd_ps(xa, _mm256_loadu_ps(d), s0);
+              s1 = _mm256_fmadd_ps(xa, _mm256_loadu_ps(d + 8), s1);
+              s2 = _mm256_fmadd_ps(xa, _mm256_loadu_ps(d + 16), s2);
+              s3 = _mm256_fmadd_ps(xa, _mm256_loadu_ps(d + 24), s3);
+              t0 = _mm256_fmadd_ps(xb, _mm256_loadu_ps(d + OC), t0);
+              t1 = _mm256_fmadd_ps(xb, _mm256_loadu_ps(d + OC + 8), t1);
+              t2 = _mm256_fmadd_ps(xb, _mm256_loadu_ps(d + OC + 16), t2);
+              t3 = _mm256_fmadd_ps(xb, _mm256_loadu_ps(d + OC + 24), t3);
+            }
+            if (ox < hi) {
+              const __m256 xa = _mm256_broadcast_ss(xc + ox * sw * C);
+              const float* d = dyr + ox * OC + o;
+              s0 = _mm256_fmadd_ps(xa, _mm256_loadu_ps(d), s0);
+              s1 = _mm256_fmadd_ps(xa, _mm256_loadu_ps(d + 8), s1);
+              s2 = _mm256_fmadd_ps(xa, _mm256_loadu_ps(d + 16), s2);
+              s3 = _mm256_fmadd_ps(xa, _mm256_loadu_ps(d + 24), s3);
+            }
+            _mm256_storeu_ps(ak + o, _mm256_add_ps(_mm256_loadu_ps(ak + o), _mm256_add_ps(s0, t0)));
+            _mm256_storeu_ps(ak + o + 8, _mm256_add_ps(_mm256_loadu_ps(ak + o + 8), _mm256_add_ps(s1, t1)));
+            _mm256_storeu_ps(ak + o + 16, _mm256_add_ps(_mm256_loadu_ps(ak + o + 16), _mm256_add_ps(s2, t2)));
+            _mm256_storeu_ps(ak + o + 24, _mm256_add_ps(_mm256_loadu_ps(ak + o + 24), _mm256_add_ps(s3, t3)));
+          }
+          for (; o + 8 <= OC; o += 8) {
+            __m256 s0 = _mm256_setzero_ps(), t0 = s0;
+            int64_t ox = lo;
+            for (; ox + 2 <= hi; ox += 2) {
+              s0 = _mm256_fmadd_ps(_mm256_broadcast_ss(xc + ox * sw * C), _mm256_loadu_ps(dyr + ox * OC + o), s0);
+              t0 = _mm256_fmadd_ps(_mm256_broadcast_ss(xc + (ox + 1) * sw * C), _mm256_loadu_ps(dyr + (ox + 1) * OC + o), t0);
+            }
+            if (ox < hi) s0 = _mm256_fmadd_ps(_mm256_broadcast_ss(xc + ox * sw * C), _mm256_loadu_ps(dyr + ox * OC + o), s0);
+            _mm256_storeu_ps(ak + o, _mm256_add_ps(_mm256_loadu_ps(ak + o), _mm256_add_ps(s0, t0)));
+          }
+          for (; o < OC; o++) {
+            float s0 = 0.f;
+            for (int64_t ox = lo; ox < hi; ox++) s0 += xc[ox * sw * C] * dyr[ox * OC + o];
+            ak[o] += s0;
+          }
+        }
+      }
+    }
+  }
+}
+#endif
+
 MS_INLINE void bwd_filter_groups_body(void* v, int64_t g0, int64_t g1) {
   conv_ctx* c = (conv_ctx*)v;
   const ms_conv* p = c->p;
@@ -317,6 +484,9 @@ MS_INLINE void bwd_filter_groups_body(void* v, int64_t g0, int64_t g1) {
     memset(out, 0, sizeof(float) * n);
     if (direct) {
       const int64_t R = (int64_t)p->B * p->OH;
+#if MS_HAVE_AVX2
+      if (ms_isa == 3) { dw_direct_rows_avx2(c, R * g / c->groups, R * (g + 1) / c->groups, out); continue; }
+#endif
       dw_direct_rows(c, R * g / c->groups, R * (g + 1) / c->groups, out);
       continue;
     }

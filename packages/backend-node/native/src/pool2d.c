@@ -60,6 +60,56 @@ MS_INLINE void pool_rows(void* v, int64_t r0, int64_t r1, int isMax) {
 MS_INLINE void maxpool_rows_body(void* v, int64_t r0, int64_t r1) { pool_rows(v, r0, r1, 1); }
 MS_INLINE void avgpool_rows_body(void* v, int64_t r0, int64_t r1) { pool_rows(v, r0, r1, 0); }
 
+#if MS_HAVE_AVX2
+/* AVX2 max pooling, 8 channels per ymm. _mm256_max_ps(s, m) is s > m ? s : m,
+ * the comparison above (a NaN input never replaces the running maximum). */
+MS_AVX2 static void maxpool_rows_avx2(void* v, int64_t r0, int64_t r1) {
+  pool_ctx* c = (pool_ctx*)v;
+  const ms_conv* p = c->p;
+  const int64_t C = p->C, W = p->W;
+  for (int64_t r = r0; r < r1; r++) {
+    int64_t b = r / p->OH, oy = r % p->OH;
+    const float* restrict xb = c->x + b * p->H * W * C;
+    for (int64_t ox = 0; ox < p->OW; ox++) {
+      float* restrict y = c->y + (r * p->OW + ox) * C;
+      int y0, y1, x0, x1;
+      window(p, oy, ox, &y0, &y1, &x0, &x1);
+      int64_t d0 = 0;
+      for (; d0 + 32 <= C; d0 += 32) {
+        __m256 m0 = _mm256_set1_ps(-INFINITY), m1 = m0, m2 = m0, m3 = m0;
+        for (int iy = y0; iy < y1; iy++)
+          for (int ix = x0; ix < x1; ix++) {
+            const float* s = xb + ((int64_t)iy * W + ix) * C + d0;
+            m0 = _mm256_max_ps(_mm256_loadu_ps(s), m0);
+            m1 = _mm256_max_ps(_mm256_loadu_ps(s + 8), m1);
+            m2 = _mm256_max_ps(_mm256_loadu_ps(s + 16), m2);
+            m3 = _mm256_max_ps(_mm256_loadu_ps(s + 24), m3);
+          }
+        _mm256_storeu_ps(y + d0, m0);
+        _mm256_storeu_ps(y + d0 + 8, m1);
+        _mm256_storeu_ps(y + d0 + 16, m2);
+        _mm256_storeu_ps(y + d0 + 24, m3);
+      }
+      for (; d0 + 8 <= C; d0 += 8) {
+        __m256 m = _mm256_set1_ps(-INFINITY);
+        for (int iy = y0; iy < y1; iy++)
+          for (int ix = x0; ix < x1; ix++) m = _mm256_max_ps(_mm256_loadu_ps(xb + ((int64_t)iy * W + ix) * C + d0), m);
+        _mm256_storeu_ps(y + d0, m);
+      }
+      for (int64_t d = d0; d < C; d++) {
+        float m = -INFINITY;
+        for (int iy = y0; iy < y1; iy++)
+          for (int ix = x0; ix < x1; ix++) {
+            float s = xb[((int64_t)iy * W + ix) * C + d];
+            m = s > m ? s : m;
+          }
+        y[d] = m;
+      }
+    }
+  }
+}
+#endif
+
 static int64_t pool_grain(const ms_conv* p) {
   int64_t per = (int64_t)p->OW * p->C * p->FH * p->FW;
   int64_t g = (1 << 16) / (per ? per : 1);
@@ -69,7 +119,11 @@ MS_VARIANTS(avgpool_rows)
 MS_VARIANTS(maxpool_rows)
 void ms_maxpool(const ms_conv* p, const float* x, float* y) {
   pool_ctx c = {p, x, NULL, y};
-  ms_parallel_for((int64_t)p->B * p->OH, pool_grain(p), MS_PICK(maxpool_rows), &c);
+  ms_par_fn fn = MS_PICK(maxpool_rows);
+#if MS_HAVE_AVX2
+  if (ms_isa == 3) fn = maxpool_rows_avx2;
+#endif
+  ms_parallel_for((int64_t)p->B * p->OH, pool_grain(p), fn, &c);
 }
 void ms_avgpool(const ms_conv* p, const float* x, float* y) {
   pool_ctx c = {p, x, NULL, y};
@@ -164,9 +218,55 @@ MS_INLINE void maxpool_grad_images_body(void* v, int64_t b0, int64_t b1) {
 }
 MS_VARIANTS(maxpool_grad_images)
 
+#if MS_HAVE_AVX2
+/* AVX2 gradient for windows that tile the image exactly (C a multiple of 8):
+ * the first maximum of each window (row major) takes dy, the others 0. */
+MS_AVX2 static void maxpool_grad_tiled_avx2(void* v, int64_t b0, int64_t b1) {
+  pool_ctx* c = (pool_ctx*)v;
+  const ms_conv* p = c->p;
+  const int64_t C = p->C, W = p->W, img = (int64_t)p->H * W * C;
+  for (int64_t b = b0; b < b1; b++) {
+    const float* restrict xb = c->x + b * img;
+    float* restrict dxb = c->y + b * img;
+    for (int64_t oy = 0; oy < p->OH; oy++)
+      for (int64_t ox = 0; ox < p->OW; ox++) {
+        const float* restrict dy = c->dy + ((b * p->OH + oy) * p->OW + ox) * C;
+        int y0, y1, x0, x1;
+        window(p, oy, ox, &y0, &y1, &x0, &x1);
+        for (int64_t d0 = 0; d0 < C; d0 += 8) {
+          __m256 best = _mm256_set1_ps(-INFINITY);
+          __m256i arg = _mm256_set1_epi32(-1);
+          for (int iy = y0; iy < y1; iy++)
+            for (int ix = x0; ix < x1; ix++) {
+              const int32_t pos = iy * (int32_t)W + ix;
+              const __m256 s = _mm256_loadu_ps(xb + (int64_t)pos * C + d0);
+              const __m256 gt = _mm256_cmp_ps(s, best, _CMP_GT_OQ);
+              best = _mm256_blendv_ps(best, s, gt);
+              arg = _mm256_blendv_epi8(arg, _mm256_set1_epi32(pos), _mm256_castps_si256(gt));
+            }
+          const __m256 g = _mm256_loadu_ps(dy + d0);
+          for (int iy = y0; iy < y1; iy++)
+            for (int ix = x0; ix < x1; ix++) {
+              const int32_t pos = iy * (int32_t)W + ix;
+              const __m256 eq = _mm256_castsi256_ps(_mm256_cmpeq_epi32(arg, _mm256_set1_epi32(pos)));
+              _mm256_storeu_ps(dxb + (int64_t)pos * C + d0, _mm256_and_ps(eq, g));
+            }
+        }
+      }
+  }
+}
+#endif
+
 void ms_maxpool_grad(const ms_conv* p, const float* dy, const float* x, float* dx) {
   pool_ctx c = {p, x, dy, dx};
-  ms_parallel_for(p->B, 1, MS_PICK(maxpool_grad_images), &c);
+  ms_par_fn fn = MS_PICK(maxpool_grad_images);
+#if MS_HAVE_AVX2
+  if (ms_isa == 3 && p->sh == p->FH && p->sw == p->FW && p->pt < p->sh && p->pl < p->sw &&
+      (int64_t)(p->OH - 1) * p->sh - p->pt + p->FH >= p->H &&
+      (int64_t)(p->OW - 1) * p->sw - p->pl + p->FW >= p->W && p->C % 8 == 0)
+    fn = maxpool_grad_tiled_avx2;
+#endif
+  ms_parallel_for(p->B, 1, fn, &c);
 }
 
 MS_INLINE void avgpool_grad_images_body(void* v, int64_t b0, int64_t b1) {

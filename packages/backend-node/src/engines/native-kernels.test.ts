@@ -253,6 +253,8 @@ describe.skipIf(!load.ok)('native kernels match tfjs cpu', () => {
       { x: [1, 20, 21, 1], f: [3, 3, 1, 48], s: 1, p: 'same' }, // 32 + 16 channels, padded borders
       { x: [2, 17, 37, 1], f: [2, 3, 1, 40], s: 2, p: 'valid' }, // 32 + 8 leftover channels
       { x: [1, 19, 30, 1], f: [3, 3, 1, 16], s: 1, p: 'same', d: 2 },
+      { x: [2, 10, 31, 1], f: [3, 3, 1, 29], s: 1, p: 'same' }, // AVX2: 16 + 8 + 5 channels, 6-pixel blocks + tails
+      { x: [1, 14, 12, 2], f: [2, 2, 2, 13], s: [1, 2], p: 'same', d: 1 }, // 2 input channels, 8 + 5 channels
       { x: [2, 9, 8, 5], f: [3, 3, 5, 16], s: 1, p: 'same' }, // GEMM path
       { x: [1, 12, 12, 3], f: [5, 5, 3, 6], s: 2, p: 'valid' },
       { x: [2, 6, 6, 4], f: [1, 1, 4, 9], s: 1, p: 'valid' }, // pointwise
@@ -304,6 +306,7 @@ describe.skipIf(!load.ok)('native kernels match tfjs cpu', () => {
     const pools: [number[], number | [number, number], number | [number, number], 'valid' | 'same'][] = [
       [[2, 8, 8, 32], 2, 2, 'valid'], [[1, 7, 7, 3], 3, 2, 'same'], [[3, 9, 6, 17], [2, 3], 1, 'valid'],
       [[1, 5, 5, 16], 3, 1, 'same'], [[2, 26, 26, 32], 2, 2, 'valid'], [[1, 6, 7, 2], 2, [1, 2], 'same'],
+      [[2, 6, 8, 24], 2, 2, 'valid'], [[1, 9, 9, 43], 3, 3, 'valid'], [[1, 7, 7, 40], 2, 2, 'same'], // AVX2: 8-channel blocks, 32 + 8 + 3
     ];
     for (const [shape, size, stride, pad] of pools) {
       it(`max and avg pooling with gradients, x${shape} f${size} s${stride} ${pad}`, async () => {
