@@ -304,6 +304,28 @@ static napi_value js_matmul(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+/* batchNorm(x, mean, variance, offset|null, scale|null, y); I = [rows, C, nMean, nVar, nOffset, nScale]
+ * (each count 1 or C); F[0] = variance epsilon */
+static napi_value js_batchnorm(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, 6)) return NULL;
+  const int32_t* I = c.inst->I;
+  int64_t rows = I[0], C = I[1];
+  if (rows < 0 || C < 0) { fail(&c, "bad batchNorm"); return NULL; }
+  for (int i = 2; i < 6; i++)
+    if (I[i] != 1 && I[i] != C) { fail(&c, "bad batchNorm parameter size"); return NULL; }
+  float *x = F32(0, rows * C), *mean = F32(1, I[2]), *var = F32(2, I[3]), *y = F32(5, rows * C);
+  float *off = NULL, *scale = NULL;
+  napi_valuetype vt;
+  napi_typeof(env, c.argv[3], &vt);
+  if (vt != napi_null && vt != napi_undefined) off = F32(3, I[4]);
+  napi_typeof(env, c.argv[4], &vt);
+  if (vt != napi_null && vt != napi_undefined) scale = F32(4, I[5]);
+  if (c.failed) return NULL;
+  ms_batchnorm(x, y, rows, C, mean, var, off, scale, I + 2, c.inst->F[0]);
+  return undef(env);
+}
+
 /* bias_act(y, bias|null); I = [rows, cols, act]; F[0] = alpha. In place. */
 static napi_value js_bias_act(napi_env env, napi_callback_info info) {
   call c;
@@ -512,6 +534,7 @@ NAPI_MODULE_INIT() {
     {"softmax", js_softmax},
     {"matmul", js_matmul},
     {"biasAct", js_bias_act},
+    {"batchNorm", js_batchnorm},
     {"conv2d", js_conv2d},
     {"conv2dBackpropInput", js_conv2d_bwd_input},
     {"conv2dBackpropFilter", js_conv2d_bwd_filter},
@@ -530,7 +553,7 @@ NAPI_MODULE_INIT() {
       return NULL;
   }
   napi_value v;
-  napi_create_uint32(env, 2, &v);
+  napi_create_uint32(env, 3, &v);
   napi_set_named_property(env, exports, "abiVersion", v);
   return exports;
 }

@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define EW_GRAIN (1 << 15) /* elements per thread before we split */
@@ -237,4 +238,45 @@ void ms_adam(float* x, float* m, float* v, const float* g, float* xo, float* mo,
   adam_ctx c = {x, m, v, g, xo, mo, vo, {0}};
   memcpy(c.k, k, sizeof c.k);
   ms_parallel_for(n, EW_GRAIN, MS_PICK(adam_range), &c);
+}
+
+/* ---------------- batch normalization (inference form, as tfjs FusedBatchNorm) ----------------
+ * y = offset + (x - mean) * scale / sqrt(variance + eps) over rows of C
+ * channels; each parameter has C values or one (null: offset 0, scale 1).
+ * tfjs-cpu evaluates it in double and rounds once; so does this (the
+ * per-channel factor scale / sqrt(variance + eps) is computed once). */
+typedef struct { const float* x; float* y; int64_t C; const double *m, *k, *o; } bn_ctx;
+
+MS_INLINE void bn_rows_body(void* p, int64_t r0, int64_t r1) {
+  bn_ctx* c = (bn_ctx*)p;
+  const int64_t C = c->C;
+  const double* restrict m = c->m;
+  const double* restrict k = c->k;
+  const double* restrict o = c->o;
+  for (int64_t r = r0; r < r1; r++) {
+    const float* restrict x = c->x + r * C;
+    float* restrict y = c->y + r * C;
+    for (int64_t j = 0; j < C; j++) y[j] = (float)(o[j] + ((double)x[j] - m[j]) * k[j]);
+  }
+}
+MS_VARIANTS(bn_rows)
+
+/* n[0..3]: value counts (1 or C) of mean, variance, offset, scale; offset / scale may be NULL */
+void ms_batchnorm(const float* x, float* y, int64_t rows, int64_t C, const float* mean, const float* var,
+                  const float* off, const float* scale, const int32_t* n, double eps) {
+  if (rows == 0 || C == 0) return;
+  double* buf = (double*)malloc(sizeof(double) * 3 * C);
+  if (!buf) abort();
+  double *m = buf, *k = buf + C, *o = buf + 2 * C;
+  for (int64_t j = 0; j < C; j++) {
+    m[j] = mean[n[0] == 1 ? 0 : j];
+    const double v = var[n[1] == 1 ? 0 : j];
+    o[j] = off ? off[n[2] == 1 ? 0 : j] : 0.0;
+    const double s = scale ? scale[n[3] == 1 ? 0 : j] : 1.0;
+    k[j] = s / sqrt(v + eps);
+  }
+  bn_ctx c = {x, y, C, m, k, o};
+  int64_t grain = EW_GRAIN / C;
+  ms_parallel_for(rows, grain < 1 ? 1 : grain, MS_PICK(bn_rows), &c);
+  free(buf);
 }

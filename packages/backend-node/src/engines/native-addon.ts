@@ -23,6 +23,8 @@ export interface NativeAddon {
   softmax(x: Float32Array, y: Float32Array): void;
   matmul(a: Float32Array, b: Float32Array, y: Float32Array, bias: Float32Array | null): void;
   biasAct(y: Float32Array, bias: Float32Array | null): void;
+  /** I = [rows, C, nMean, nVariance, nOffset, nScale] (each 1 or C), F[0] = variance epsilon. */
+  batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null, scale: Float32Array | null, y: Float32Array): void;
   conv2d(x: Float32Array, w: Float32Array, y: Float32Array): void;
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array): void;
@@ -50,7 +52,7 @@ export interface LoadedAddon {
 
 export type AddonLoad = { ok: true; loaded: LoadedAddon } | { ok: false; reason: string; fix: string };
 
-const ABI_VERSION = 2;
+const ABI_VERSION = 3;
 export const NATIVE_FIX =
   'apt-get install -y libopenblas-dev build-essential python3 && npm rebuild @modelspec/backend-node ' +
   '(or: node packages/backend-node/native/build.mjs)';

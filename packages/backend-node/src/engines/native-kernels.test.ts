@@ -208,6 +208,27 @@ describe.skipIf(!load.ok)('native kernels match tfjs cpu', () => {
     }
   });
 
+  it('batch normalization (FusedBatchNorm) and its gradients', async () => {
+    expectNative('FusedBatchNorm');
+    // per-channel parameters, one-value parameters, no offset / scale, rank 1 to 4
+    const cases: [number[], number[] | null, number[] | null, number[] | null, number[] | null][] = [
+      [[2, 5, 5, 31], [31], [31], [31], [31]], [[7, 3], [3], [3], null, null], [[4, 6], [1], [6], [6], [1]],
+      [[2, 3, 4, 9], [1, 1, 1, 9], [1, 1, 1, 9], [1, 1, 1, 9], [1, 1, 1, 9]], [[5], [5], [5], [5], [5]], [[3, 1], [1], [1], [1], [1]],
+    ];
+    for (const [xs, ms, vs, os, ss] of cases) {
+      const mk = () => [t(xs), t(ms!), t(vs!, 'pos'), os ? t(os) : null, ss ? t(ss) : null] as const;
+      await compare(mk, ([x, m, v, o, s]) => tf.batchNorm(x, m!, v!, o ?? undefined, s ?? undefined, 1e-3), { rtol: 1e-5, atol: 1e-6 });
+      // tfjs's gradient needs every parameter in one rank-1 shape
+      if (os && ss && ms!.length === 1 && [vs, os, ss].every((p) => p!.join() === ms!.join())) {
+        await compare(mk, ([x, m, v, o, s]) => {
+          const w = tf.tensor(rand(x.size, 7), x.shape);
+          return tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor, e: tf.Tensor) =>
+            tf.sum(tf.mul(tf.batchNorm(a, b, c, d, e, 0.01), w)))([x, m!, v!, o!, s!]);
+        }, { rtol: 1e-4, atol: 1e-5 });
+      }
+    }
+  });
+
   describe('matmul', () => {
     const mm: [number[], number[], boolean, boolean][] = [
       [[5, 7], [7, 3], false, false], [[7, 5], [7, 3], true, false], [[5, 7], [3, 7], false, true], [[7, 5], [3, 7], true, true],

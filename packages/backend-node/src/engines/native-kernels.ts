@@ -106,6 +106,28 @@ const softmax: NativeImpl = ({ inputs, backend, attrs }, n) => {
   return backend.output(y, x.shape.slice());
 };
 
+/**
+ * Batch normalization with the statistics given (tfjs FusedBatchNorm): each of mean, variance,
+ * offset and scale has one value or one per channel (the last axis); other shapes go to cpu, which
+ * cycles each parameter over the flat input (the same thing for these shapes) and checks the ranks.
+ */
+const fusedBatchNorm: NativeImpl = ({ inputs, backend, attrs }, n) => {
+  const { x, mean, variance, offset, scale } = inputs;
+  if (!f32(backend, x, mean, variance) || (offset && !f32(backend, offset)) || (scale && !f32(backend, scale))) return undefined;
+  const rank = mean!.shape.length;
+  if (variance!.shape.length !== rank || (offset && offset.shape.length !== rank) || (scale && scale.shape.length !== rank)) return undefined;
+  const total = size(x!.shape);
+  const C = x!.shape.length ? x!.shape[x!.shape.length - 1]! : 1;
+  const counts = [mean!, variance!, offset, scale].map((t) => (t ? size(t.shape) : 1));
+  if (C === 0 || total === 0 || counts.some((c) => c !== 1 && c !== C)) return undefined;
+  const y = backend.alloc(total);
+  n.I[0] = total / C; n.I[1] = C; n.I[2] = counts[0]!; n.I[3] = counts[1]!; n.I[4] = counts[2]!; n.I[5] = counts[3]!;
+  n.F[0] = attrs.varianceEpsilon == null ? 0.001 : Number(attrs.varianceEpsilon);
+  const v = (t: TensorInfo | undefined) => (t ? (backend.values(t) as Float32Array) : null);
+  n.addon.batchNorm(v(x)!, v(mean)!, v(variance)!, v(offset), v(scale), y);
+  return backend.output(y, x!.shape.slice());
+};
+
 // ---------------------------------------------------------------- table
 
 export const nativeImpls: Record<string, NativeImpl> = {
@@ -119,6 +141,7 @@ export const nativeImpls: Record<string, NativeImpl> = {
   Min: reduction('min', 'axis'),
   Mean: reduction('mean', 'axis'),
   Softmax: softmax,
+  FusedBatchNorm: fusedBatchNorm,
   ...nnImpls,
   ...copyImpls,
 };
