@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeEngines } from '../src/engines/index.js';
 import { loadPublishedSpecs, registries } from './specs.js';
 import { load } from './machine.js';
+import { nativeKernelStats } from '../src/engines/native-kernels.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, def: string) => {
@@ -41,6 +42,8 @@ const backendName = tf.getBackend();
 // wrap every kernel of the backend with a timer
 const acc = new Map<string, { ms: number; calls: number }>();
 let recording = false;
+let fallbacks0 = new Map<string, number>();
+const fallbacks = () => new Map([...nativeKernelStats].map(([k, v]) => [k, v.fallback]));
 for (const cfg of tf.getKernelsForBackend(backendName)) {
   const inner = cfg.kernelFunc;
   (cfg as { kernelFunc: tf.KernelFunc }).kernelFunc = (args) => {
@@ -49,7 +52,7 @@ for (const cfg of tf.getKernelsForBackend(backendName)) {
     const out = inner(args);
     const ms = performance.now() - t0;
     const key = byShape
-      ? `${cfg.kernelName} ${Object.values(args.inputs).map((t) => `[${(t as tf.TensorInfo).shape.join(',')}]`).join(' ')}`
+      ? `${cfg.kernelName} ${Object.values(args.inputs).map((t) => (t ? `[${(t as tf.TensorInfo).shape.join(",")}]` : "-")).join(' ')}`
       : cfg.kernelName;
     const a = acc.get(key) ?? { ms: 0, calls: 0 };
     a.ms += ms;
@@ -63,6 +66,8 @@ function report(label: string, stepMs: number, nSteps: number) {
   const rows = [...acc.entries()].map(([k, v]) => ({ k, ms: v.ms / nSteps, calls: v.calls / nSteps })).sort((a, b) => b.ms - a.ms);
   const inKernels = rows.reduce((s, r) => s + r.ms, 0);
   console.log(`\n## ${label}: ${stepMs.toFixed(2)} ms/step over ${nSteps} steps; in kernels ${inKernels.toFixed(2)} ms, outside ${(stepMs - inKernels).toFixed(2)} ms; load ${load()}`);
+  const fb = [...fallbacks()].map(([k, v]) => [k, v - (fallbacks0.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
+  if (fb.length) console.log(`native kernels that fell back to cpu (calls/step): ${fb.map(([k, v]) => `${k} ${(v / nSteps).toFixed(1)}`).join(', ')}`);
   for (const r of rows.slice(0, 25)) console.log(`${r.ms.toFixed(3).padStart(9)} ms ${(100 * r.ms / stepMs).toFixed(1).padStart(5)}%  x${r.calls.toFixed(1).padStart(5)}  ${r.k}`);
   acc.clear();
 }
@@ -74,6 +79,7 @@ async function throughputCase(kind: ThroughputModel, batch: number) {
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10));
   for (let i = 0; i < warmup; i++) await m.trainOnBatch(x, y);
   recording = true;
+  fallbacks0 = fallbacks();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) await m.trainOnBatch(x, y);
   const ms = (performance.now() - t0) / steps;
@@ -99,6 +105,7 @@ async function specCase(name: string) {
     calls++;
     if (calls === warmup + 1) {
       recording = true;
+      fallbacks0 = fallbacks();
       t0 = performance.now();
     }
     if (calls === warmup + steps + 1) {
