@@ -11,7 +11,7 @@ import { firstBitDifference, fmt, worstMismatch, type Tolerance } from './compar
 import { compareModels } from './models.js';
 import { canCheckKernel, checkKernelParity } from './kernels/parity.js';
 import { builtinTfjsExclusions, type TfjsExclusion } from './tfjs-tests/exclusions.js';
-import { describeFailures, runTfjsTests } from './tfjs-tests/run.js';
+import { describeFailures, type TfjsTestsRunner } from './tfjs-tests/jasmine.js';
 import { loadKitSpec, trainSpec, TRAINING_SPECS, type TrainingRun, type TrainingSpec } from './training.js';
 
 export interface EngineSuiteOptions {
@@ -21,7 +21,17 @@ export interface EngineSuiteOptions {
    * `exclude` defaults to the kit's list for Node's built-in engine of that
    * name (`builtinTfjsExclusions`), else none.
    */
-  tfjsTests?: false | { exclude?: readonly TfjsExclusion[]; isDataSync?: boolean; cacheDir?: string };
+  tfjsTests?: false | {
+    exclude?: readonly TfjsExclusion[];
+    isDataSync?: boolean;
+    cacheDir?: string;
+    /**
+     * Where the specs run: Node's `runTfjsTests` (an esbuild bundle of
+     * tfjs-core's tests, loaded in this process) unless given; a browser
+     * page passes its own, over tfjs-core's tests bundled into the page.
+     */
+    run?: TfjsTestsRunner;
+  };
   /** Kernel outputs vs tfjs cpu: default rtol 1e-4, atol 1e-5 × the output's largest value, plus the engine's declared relative tolerance. */
   kernelTolerance?: Tolerance;
   /** Training losses vs tfjs cpu, relative: default 1e-5 (float32 rounding over a few steps; native and wasm measure 2e-7) plus the engine's declared relative tolerance. */
@@ -149,7 +159,8 @@ export function engineChecks(o: EngineSuiteOptions): Check[] {
       async run() {
         await activate();
         try {
-          const report = await runTfjsTests({ backendName: engine.tfjsBackend, envName: engine.type, exclude, ...(t.isDataSync !== undefined ? { isDataSync: t.isDataSync } : {}), ...(t.cacheDir ? { cacheDir: t.cacheDir } : {}) });
+          const run = t.run ?? (await import('./tfjs-tests/run.js')).runTfjsTests;
+          const report = await run({ backendName: engine.tfjsBackend, envName: engine.type, exclude, ...(t.isDataSync !== undefined ? { isDataSync: t.isDataSync } : {}), ...(t.cacheDir ? { cacheDir: t.cacheDir } : {}) });
           const message = describeFailures(report, engine.type);
           if (message) throw new Error(message);
           if (report.passed === 0) throw new Error(`tfjs-core's own tests on ${engine.type}: no spec ran`);

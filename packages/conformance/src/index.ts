@@ -9,8 +9,9 @@ export type { BackendSuiteOptions } from './backend-suite.js';
 // tfjs-core's own tests
 export { builtinTfjsExclusions, specsPattern } from './tfjs-tests/exclusions.js';
 export type { TfjsExclusion } from './tfjs-tests/exclusions.js';
-export { runTfjsTests, describeFailures } from './tfjs-tests/run.js';
-export type { TfjsTestsOptions, TfjsTestsReport, SpecFailure } from './tfjs-tests/run.js';
+export { runTfjsTests } from './tfjs-tests/run.js';
+export { describeFailures, runJasmineTfjsTests } from './tfjs-tests/jasmine.js';
+export type { TfjsTestsOptions, TfjsTestsReport, TfjsTestsRunner, TfjsTestsSource, SpecFailure } from './tfjs-tests/jasmine.js';
 export { tfjsTestsBundle } from './tfjs-tests/bundle.js';
 
 // Kernel parity and tolerances

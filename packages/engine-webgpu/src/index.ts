@@ -5,4 +5,4 @@ export { browserWebgpuEngine, browserWebgpuSource } from './browser.js';
 export { describeAdapter, adapterLine } from './adapter.js';
 export type { GpuLike, GpuAdapterLike, GpuAdapterInfoLike } from './adapter.js';
 export { registerWebgpuTrainingKernels, WEBGPU_ADDED_KERNELS, WEBGPU_REPLACED_KERNELS, WEBGPU_MISSING_TRAINING_KERNELS } from './training-kernels.js';
-export { webgpuTfjsExclusions } from './exclusions.js';
+export { webgpuTfjsExclusions, browserWebgpuTfjsExclusions } from './exclusions.js';
