@@ -326,6 +326,21 @@ static napi_value js_batchnorm(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+/* dropoutMask(y); I = [s, threshold] (uint32 bits); F[0] = keep (1 / (1 - rate)) */
+static napi_value js_dropout_mask(napi_env env, napi_callback_info info) {
+  call c;
+  if (!begin(&c, env, info, 1)) return NULL;
+  napi_typedarray_type t;
+  size_t len;
+  void* data;
+  if (napi_get_typedarray_info(env, c.argv[0], &t, &len, &data, NULL, NULL) != napi_ok || t != napi_float32_array) {
+    fail(&c, "expected a Float32Array");
+    return NULL;
+  }
+  ms_dropout_mask((float*)data, (int64_t)len, (uint32_t)c.inst->I[0], (uint32_t)c.inst->I[1], (float)c.inst->F[0]);
+  return undef(env);
+}
+
 /* bias_act(y, bias|null); I = [rows, cols, act]; F[0] = alpha. In place. */
 static napi_value js_bias_act(napi_env env, napi_callback_info info) {
   call c;
@@ -535,6 +550,7 @@ NAPI_MODULE_INIT() {
     {"matmul", js_matmul},
     {"biasAct", js_bias_act},
     {"batchNorm", js_batchnorm},
+    {"dropoutMask", js_dropout_mask},
     {"conv2d", js_conv2d},
     {"conv2dBackpropInput", js_conv2d_bwd_input},
     {"conv2dBackpropFilter", js_conv2d_bwd_filter},
@@ -553,7 +569,7 @@ NAPI_MODULE_INIT() {
       return NULL;
   }
   napi_value v;
-  napi_create_uint32(env, 3, &v);
+  napi_create_uint32(env, 4, &v);
   napi_set_named_property(env, exports, "abiVersion", v);
   return exports;
 }

@@ -81,6 +81,7 @@ void ms_binary(int op, const float* a, const float* b, void* out, int rank,
 void ms_select(const uint8_t* c, const float* a, const float* b, float* y, int64_t n);
 void ms_batchnorm(const float* x, float* y, int64_t rows, int64_t C, const float* mean, const float* var,
                   const float* off, const float* scale, const int32_t* n, double eps);
+void ms_dropout_mask(float* y, int64_t n, uint32_t s, uint32_t threshold, float keep);
 void ms_clip(const float* x, float* y, int64_t n, float lo, float hi);
 void ms_adam(float* x, float* m, float* v, const float* g,
              float* xo, float* mo, float* vo, int64_t n, const float* k);

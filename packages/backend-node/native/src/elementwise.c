@@ -280,3 +280,30 @@ void ms_batchnorm(const float* x, float* y, int64_t rows, int64_t C, const float
   ms_parallel_for(rows, grain < 1 ? 1 : grain, MS_PICK(bn_rows), &c);
   free(buf);
 }
+
+/* ---------------- dropout mask (modelspec core's ModelspecDropoutMask) ----------------
+ * Element i is a hash of (seed, i), bit for bit core's dropoutMaskValues:
+ * s = imul(seed ^ 0x9e3779b9, 0x85ebca6b) and the threshold come from JS. */
+typedef struct { float* y; uint32_t s, threshold; float keep; } mask_ctx;
+
+MS_INLINE void mask_range_body(void* p, int64_t b, int64_t e) {
+  mask_ctx* c = (mask_ctx*)p;
+  const uint32_t s = c->s, thr = c->threshold;
+  const float keep = c->keep;
+  float* restrict y = c->y;
+  for (int64_t i = b; i < e; i++) {
+    uint32_t h = s ^ ((uint32_t)i * 0xcc9e2d51u);
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    y[i] = h >= thr ? keep : 0.f;
+  }
+}
+MS_VARIANTS(mask_range)
+
+void ms_dropout_mask(float* y, int64_t n, uint32_t s, uint32_t threshold, float keep) {
+  mask_ctx c = {y, s, threshold, keep};
+  ms_parallel_for(n, EW_GRAIN, MS_PICK(mask_range), &c);
+}

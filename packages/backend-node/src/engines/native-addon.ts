@@ -23,6 +23,8 @@ export interface NativeAddon {
   softmax(x: Float32Array, y: Float32Array): void;
   matmul(a: Float32Array, b: Float32Array, y: Float32Array, bias: Float32Array | null): void;
   biasAct(y: Float32Array, bias: Float32Array | null): void;
+  /** Fills y with core's dropout mask; I = [s, threshold] (uint32 bits), F[0] = keep value. */
+  dropoutMask(y: Float32Array): void;
   /** I = [rows, C, nMean, nVariance, nOffset, nScale] (each 1 or C), F[0] = variance epsilon. */
   batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null, scale: Float32Array | null, y: Float32Array): void;
   conv2d(x: Float32Array, w: Float32Array, y: Float32Array): void;
@@ -52,7 +54,7 @@ export interface LoadedAddon {
 
 export type AddonLoad = { ok: true; loaded: LoadedAddon } | { ok: false; reason: string; fix: string };
 
-const ABI_VERSION = 3;
+const ABI_VERSION = 4;
 export const NATIVE_FIX =
   'apt-get install -y libopenblas-dev build-essential python3 && npm rebuild @modelspec/backend-node ' +
   '(or: node packages/backend-node/native/build.mjs)';

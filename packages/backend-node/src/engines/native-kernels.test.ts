@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAddon } from './native-addon.js';
 import { nativeEngine } from './native.js';
 import { nativeKernelStats } from './native-kernels.js';
+import { DROPOUT_MASK_KERNEL, dropoutMaskValues } from '@modelspec/core';
 
 const load = loadAddon();
 if (!load.ok) console.warn(`[native engine tests skipped] ${load.reason}. Fix: ${load.fix}`);
@@ -226,6 +227,16 @@ describe.skipIf(!load.ok)('native kernels match tfjs cpu', () => {
             tf.sum(tf.mul(tf.batchNorm(a, b, c, d, e, 0.01), w)))([x, m!, v!, o!, s!]);
         }, { rtol: 1e-4, atol: 1e-5 });
       }
+    }
+  });
+
+  it('dropout masks: bit for bit core\'s dropoutMaskValues', async () => {
+    await tf.setBackend('native');
+    for (const [shape, rate, seed] of [[[7], 0.5, 1], [[32, 28, 28, 31], 0.5, 12345], [[3, 100000], 0.1, -7], [[1000], 0, 3], [[70000], 0.999, 2 ** 31 + 5]] as [number[], number, number][]) {
+      const got = (tf.engine().runKernel(DROPOUT_MASK_KERNEL, {}, { shape, rate, seed } as never) as tf.Tensor);
+      expect(got.shape).toEqual(shape);
+      expect(Buffer.from((got.dataSync() as Float32Array).buffer).equals(Buffer.from(dropoutMaskValues(got.size, rate, seed).buffer))).toBe(true);
+      got.dispose();
     }
   });
 

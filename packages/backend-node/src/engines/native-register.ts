@@ -10,6 +10,21 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { LoadedAddon } from './native-addon.js';
 import { NativeBackend } from './native-backend.js';
 import { nativeImpls, nativeKernel } from './native-kernels.js';
+import { DROPOUT_MASK_KERNEL } from '@modelspec/core';
+
+/** modelspec core's dropout-mask kernel (bit for bit its dropoutMaskValues), filled by the addon. */
+function dropoutMaskKernel(n: LoadedAddon): KernelFunc {
+  return ({ backend, attrs }) => {
+    const { shape, rate, seed } = attrs as unknown as { shape: number[]; rate: number; seed: number };
+    const b = backend as NativeBackend;
+    const y = b.alloc(tf.util.sizeFromShape(shape));
+    n.I[0] = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b);
+    n.I[1] = Math.min(0xffffffff, Math.floor(rate * 4294967296)) | 0;
+    n.F[0] = 1 / (1 - rate);
+    if (y.length) n.addon.dropoutMask(y);
+    return b.output(y, shape.slice());
+  };
+}
 
 export const NATIVE_BACKEND = 'native';
 
@@ -46,6 +61,9 @@ export function registerNativeBackend(n: LoadedAddon): string[] {
     const kernelFunc = impl ? nativeKernel(cfg.kernelName, impl, guardedCpuKernel(cfg.kernelFunc), n) : guardedCpuKernel(cfg.kernelFunc);
     const config: KernelConfig = { ...cfg, backendName: NATIVE_BACKEND, kernelFunc };
     if (!tf.getKernel(cfg.kernelName, NATIVE_BACKEND)) tf.registerKernel(config);
+  }
+  if (!tf.getKernel(DROPOUT_MASK_KERNEL, NATIVE_BACKEND)) {
+    tf.registerKernel({ kernelName: DROPOUT_MASK_KERNEL, backendName: NATIVE_BACKEND, kernelFunc: dropoutMaskKernel(n) });
   }
   registered = true;
   return replaced;

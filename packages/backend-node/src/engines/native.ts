@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { relative } from 'node:path';
-import { defineEngine, type EngineProbe } from '@modelspec/core';
+import { DROPOUT_MASK_KERNEL, defineEngine, type EngineProbe } from '@modelspec/core';
 import { loadAddon, NATIVE_FIX } from './native-addon.js';
 import { nativeImpls } from './native-kernels.js';
 import { NativeAdamOptimizer } from './native-adam.js';
@@ -17,7 +17,7 @@ export const nativeEngine = defineEngine({
   priority: 3,
   environments: ['node'],
   tfjsBackend: 'native',
-  capabilities: { kernels: Object.keys(nativeImpls), missingTrainingKernels: [], dtypes: ['float32', 'int32', 'bool'], determinism: { class: 'bit-identical' } },
+  capabilities: { kernels: [...Object.keys(nativeImpls), DROPOUT_MASK_KERNEL], missingTrainingKernels: [], dtypes: ['float32', 'int32', 'bool'], determinism: { class: 'bit-identical' } },
 
   async probe(): Promise<EngineProbe> {
     try {
