@@ -3,10 +3,11 @@
  * test; for tuning the native kernels):
  *
  *   npx tsx --conditions=@modelspec/source packages/backend-node/bench/profile-step.ts \
- *     [--engine native] [--steps 30] [--warmup 5] [--cases cnn:32,cnn:512,e-additional-layers,e-simple-cnn] [--shapes]
+ *     [--engine native] [--steps 30] [--warmup 5] [--cases cnn:32,cnn:512,e-additional-layers,e-simple-cnn] [--shapes] [--tfjs-adam]
  *
  * Cases: `cnn:<batch>` / `mlp:<batch>` are the throughput models of the engine
- * benchmark (trainOnBatch, tfjs Adam, as throughput.ts runs them); a spec name
+ * benchmark (trainOnBatch, the engine's Adam, as throughput.ts runs them;
+ * --tfjs-adam: tfjs's own); a spec name
  * is that spec's model trained through core's loop (specs.ts, with the
  * engine's optimizer as `modelspec train` uses it). Every kernel registered
  * for the engine's tfjs backend is wrapped with a wall-clock timer; a kernel's
@@ -32,6 +33,7 @@ const steps = Number(arg('steps', '30'));
 const warmup = Number(arg('warmup', '5'));
 const cases = arg('cases', 'cnn:32,cnn:512,e-additional-layers,e-simple-cnn').split(',');
 const byShape = argv.includes('--shapes');
+const tfjsAdam = argv.includes('--tfjs-adam');
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 const engine = nodeEngines.find((e) => e.type === engineName);
@@ -74,7 +76,9 @@ function report(label: string, stepMs: number, nSteps: number) {
 
 async function throughputCase(kind: ThroughputModel, batch: number) {
   const m = buildThroughputModel(kind);
-  m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  const adam = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999 };
+  const optimizer = tfjsAdam ? tf.train.adam(1e-3) : (engine!.optimizer?.('adam', adam) ?? tf.train.adam(1e-3));
+  m.compile({ optimizer, loss: 'categoricalCrossentropy' });
   const x = tf.randomUniform(kind === 'mlp' ? [batch, 784] : [batch, 28, 28, 1]);
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10));
   for (let i = 0; i < warmup; i++) await m.trainOnBatch(x, y);

@@ -118,7 +118,8 @@ export async function timeSpecSteps(s: PublishedSpec, engine: Engine, o: { warmu
     }
     return false;
   };
-  const opts = { ...trainOptionsFor(spec, registries, { shouldStop }), epochs: Number.MAX_SAFE_INTEGER, earlyStopping: null };
+  // the engine's optimizer where it supplies one (native's fused Adam), as `modelspec train` passes it
+  const opts = { ...trainOptionsFor(spec, registries, { shouldStop }, engine), epochs: Number.MAX_SAFE_INTEGER, earlyStopping: null };
   try {
     await trainModel(model, { x, y }, null, opts);
   } finally {

@@ -1,6 +1,7 @@
 /**
  * Training throughput of two fixed models (Fashion-MNIST shapes, synthetic
- * data, Adam lr 1e-3, categorical cross-entropy, one trainOnBatch per step)
+ * data, Adam lr 1e-3 (the engine's own Adam where it supplies one, as
+ * modelspec's training uses it), categorical cross-entropy, one trainOnBatch per step)
  * on a tfjs engine, and the same models in PyTorch through torch_anchor.py:
  *   mlp: 784-512(relu)-256(relu)-10(softmax)
  *   cnn: conv 32 3x3 (relu) - maxpool 2 - flatten - dense 128 (relu) - dense 10 (softmax)
@@ -54,7 +55,9 @@ export function tfjsRunner(engine: Engine, seconds: number) {
       let c = cells.get(`${kind} ${batch}`);
       if (!c) {
         const m = buildModel(kind);
-        m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+        // the engine's own Adam where it has one (native's fused update), as `modelspec train` uses it
+        const adam = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999 };
+        m.compile({ optimizer: engine.optimizer?.('adam', adam) ?? tf.train.adam(adam.learningRate, adam.beta1, adam.beta2), loss: 'categoricalCrossentropy' });
         const x = tf.randomUniform(kind === 'mlp' ? [batch, 784] : [batch, 28, 28, 1]);
         const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10));
         c = { m, x, y, stepMs: Infinity };
