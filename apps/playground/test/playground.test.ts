@@ -2,9 +2,10 @@
  * The playground in real Chromium (Debian's, headless, WebGL2 on SwiftShader):
  * it loads under a strict CSP, shows a misspelled layer type where it is,
  * trains a limited MLP and CNN on cpu, wasm and webgl in a Web Worker with the
- * same results as Node (cpu bit for bit, wasm within 1e-5, webgl within 1e-2
- * relative), stops mid-epoch keeping the last complete epoch, passes the
- * conformance kit's backend suite, and leaves a screenshot of a finished run.
+ * same results as Node (cpu bit for bit, wasm and webgpu within 1e-5, webgl
+ * within 1e-2 relative), stops mid-epoch keeping the last complete epoch,
+ * passes the conformance kit's backend suite and its engine suite on webgpu
+ * (SwiftShader), and leaves a screenshot of a finished run.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,16 +30,24 @@ const t0 = Date.now();
 /** Progress in the test log, with the time since the file started. */
 const log = (what: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
 
-async function conformanceBundle(): Promise<string> {
+/**
+ * A test page's script: `entry` bundled for the browser. node:fs is shimmed
+ * with the kit's specs; jasmine's browser build gets the page's global
+ * object; the kit's Node runner of tfjs-core's tests is left out (the page
+ * brings its own); `ignoreAnnotations` keeps tfjs-core's test files, which
+ * its `sideEffects` list would drop.
+ */
+async function pageBundle(entry: string): Promise<string> {
   const specs = Object.fromEntries(['mlp', 'cnn', 'run'].map((w) => [`conformance-${w}.yaml`, readFileSync(join(root, `packages/conformance/specs/conformance-${w}.yaml`), 'utf8')]));
   const result = await build({
-    entryPoints: [join(__dirname, 'conformance-entry.ts')],
+    entryPoints: [join(__dirname, entry)],
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
     write: false,
     conditions: ['@modelspec/source'],
+    ignoreAnnotations: true,
     logLevel: 'error',
     plugins: [
       {
@@ -49,6 +58,10 @@ async function conformanceBundle(): Promise<string> {
             contents: `const files = ${JSON.stringify(specs)};\nexport function readFileSync(u) { const n = String(u.href ?? u).split('/').pop(); if (!(n in files)) throw new Error('no kit file ' + n); return files[n]; }`,
             loader: 'js',
           }));
+          // loaded as a CommonJS module, jasmine's browser build would take `global` (absent) for the page's global object
+          b.onLoad({ filter: /jasmine-core[\\/]lib[\\/]jasmine-core[\\/]jasmine\.js$/ }, (a) => ({ contents: `var global = globalThis;\n${readFileSync(a.path, 'utf8')}`, loader: 'js' }));
+          b.onResolve({ filter: /[\\/]tfjs-tests[\\/]run\.js$/ }, () => ({ path: 'run', namespace: 'node-runner' }));
+          b.onLoad({ filter: /.*/, namespace: 'node-runner' }, () => ({ contents: `export function runTfjsTests() { throw new Error("the kit's Node runner of tfjs-core's tests is not in the page"); }`, loader: 'js' }));
         },
       },
     ],
@@ -117,13 +130,16 @@ describe.skipIf(!available)('the playground in Chromium', () => {
     const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
     const routes = {
       '/conformance.html': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>conformance</title><script type="module" src="/conformance.js"></script>' },
-      '/conformance.js': { type: 'text/javascript', body: await conformanceBundle() },
+      '/conformance.js': { type: 'text/javascript', body: await pageBundle('conformance-entry.ts') },
+      '/webgpu-conformance.html': { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>webgpu conformance</title><script type="module" src="/webgpu-conformance.js"></script>' },
+      '/webgpu-conformance.js': { type: 'text/javascript', body: await pageBundle('webgpu-entry.ts') },
       ...Object.fromEntries(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'].map((f) => [`/tfjs/${f}`, join(wasmDir, f)])),
     };
     strict = await startServer({ csp: { wasm: false } });
     server = await startServer({ routes });
     // the kit loads a plugin with a dataset kind: its schema is not the precompiled one, so that page compiles at run time (eval allowed there)
-    withEval = await startServer({ routes, csp: contentSecurityPolicy().replace("script-src 'self'", "script-src 'self' 'unsafe-eval'") });
+    // (and tfjs-core's own tests download models through blob: URLs)
+    withEval = await startServer({ routes, csp: contentSecurityPolicy().replace("script-src 'self'", "script-src 'self' 'unsafe-eval'").replace("connect-src 'self'", "connect-src 'self' blob: data:") });
     browser = await launch();
     page = await browser.context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -227,5 +243,39 @@ describe.skipIf(!available)('the playground in Chromium', () => {
     expect(got.results.length).toBeGreaterThan(5);
     expect(got.results.filter((r) => r.status !== 'passed')).toEqual([]);
     await p.close();
+  });
+  it("passes the conformance kit's engine suite on webgpu (SwiftShader) in the page, tfjs-core's own tests with the declared exclusions; the software adapter is listed, never taken unless named", async () => {
+    const p = await browser.context.newPage();
+    p.on('pageerror', (e) => console.error('webgpu conformance page error:', e.message));
+    await p.goto(`${withEval.url}webgpu-conformance.html`);
+    const got = await p
+      .waitForFunction(() => (window as any).conformance, null, { timeout: 540_000, polling: 1000 })
+      .then((h) => h.jsonValue() as Promise<{ probe: { available: boolean; detail?: string; adapter?: { software: boolean } }; results: { group: string; name: string; status: string; message?: string; seconds: number }[]; tfjs: { passed: number; failed: unknown[]; excluded: number; excused: number; pending: number; stale: unknown[]; seconds: number } | null; engines: { name: string; available: boolean; adapter?: { software: boolean } }[]; chosen: string }>);
+    await p.close();
+    log(`webgpu engine suite in Chromium on ${got.probe.detail}: ${got.results.map((r) => `${r.status} ${r.group}: ${r.name} (${r.seconds.toFixed(1)} s)${r.message ? ` ${r.message}` : ''}`).join('; ')}`);
+    if (got.tfjs) log(`tfjs-core's own tests on webgpu in Chromium: ${got.tfjs.passed} passed, ${got.tfjs.failed.length} failed, ${got.tfjs.excluded} excluded, ${got.tfjs.excused} excused (missing kernels), ${got.tfjs.pending} pending, in ${got.tfjs.seconds.toFixed(0)} s`);
+    expect(got.probe).toMatchObject({ available: true, adapter: { software: true } });
+    expect(got.probe.detail).toMatch(/swiftshader/i);
+    expect([...new Set(got.results.map((r) => r.group))].sort()).toEqual(['determinism', 'engine', 'kernel parity', 'model', "tfjs-core's own tests", 'training']);
+    expect(got.results.filter((r) => r.status !== 'passed')).toEqual([]);
+    expect(got.tfjs!.passed).toBeGreaterThan(4000);
+    expect(got.tfjs!.stale).toEqual([]);
+    // listed as available on a software adapter, and not what the backend takes when no engine is named
+    expect(got.engines.find((e) => e.name === 'webgpu')).toMatchObject({ available: true, adapter: { software: true } });
+    expect(got.chosen).not.toBe('webgpu');
+  }, 600_000);
+
+  it('trains the MLP and the CNN on webgpu, named (its adapter is software), within 1e-5 relative of Node cpu, and the run names the adapter', async () => {
+    const listed = await page.evaluate(() => [...(document.getElementById('engine-select') as HTMLSelectElement).options].map((o) => o.textContent));
+    expect(listed).toContain('webgpu (software GPU)');
+    for (const s of [MLP, CNN]) {
+      const r = await trainInPage(page, s, 'webgpu');
+      expect(r.error).toBeNull();
+      expect([r.status, r.engine]).toEqual(['completed', 'webgpu']);
+      expect(r.run.outcome.engine.adapter).toMatchObject({ architecture: 'swiftshader', software: true });
+      const c = compare(await nodeRun(s, 'cpu'), r.run);
+      parity.push(`webgpu ${s.spec.padEnd(43)} ${c.values} values, max relative diff ${c.maxRel.toExponential(2)} against Node cpu (browser ${r.seconds.toFixed(1)} s, ${r.run.outcome.engine.detail})`);
+      expect(c.maxRel).toBeLessThanOrEqual(1e-5);
+    }
   });
 });

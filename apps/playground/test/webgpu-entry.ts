@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setTestEnvs } from '@tensorflow/tfjs-core/dist/jasmine_util';
 // @ts-expect-error jasmine-core's browser build has no type declarations
 import jasmineRequire from 'jasmine-core/lib/jasmine-core/jasmine.js';
+import { createPluginHost, type EngineStatus } from '@modelspec/core';
+import { webPlugin } from '@modelspec/backend-web';
 import { browserWebgpuEngine, browserWebgpuTfjsExclusions } from '@modelspec/engine-webgpu';
 import { runChecks, type CheckResult } from '../../../packages/conformance/src/check.js';
 import { engineChecks } from '../../../packages/conformance/src/engine-suite.js';
@@ -27,6 +29,7 @@ if (probe.available) {
     tfjsTests: {
       exclude: browserWebgpuTfjsExclusions,
       // tfjs-backend-webgpu reads synchronously in a browser (through an OffscreenCanvas)
+      // asynchronous reads, as modelspec's training reads (see the exclusion list on synchronous ones)
       isDataSync: false,
       run: async (o) => {
         const t0 = performance.now();
@@ -48,4 +51,10 @@ if (probe.available) {
   await runChecks(checks, progress);
 }
 
-(window as unknown as { conformance: unknown }).conformance = { probe, results, tfjs: tfjsReport };
+// what the browser backend makes of the engines: which it lists, and which it takes when none is named
+const host = createPluginHost([{ plugin: webPlugin({ wasmPaths: new URL('/tfjs/', location.href).href }) }]);
+const backend = host.backends.get('web')!.create({ engines: host.engineList() });
+const engines: EngineStatus[] = await backend.engines();
+const chosen = (await backend.prepare({})).name;
+
+(window as unknown as { conformance: unknown }).conformance = { probe, results, tfjs: tfjsReport, engines, chosen };
