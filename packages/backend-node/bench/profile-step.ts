@@ -45,6 +45,11 @@ const backendName = tf.getBackend();
 const acc = new Map<string, { ms: number; calls: number }>();
 let recording = false;
 let fallbacks0 = new Map<string, number>();
+let pool0: Record<string, number> = {};
+const snapshot = () => {
+  fallbacks0 = fallbacks();
+  pool0 = { ...((tf.backend() as { poolStats?: Record<string, number> }).poolStats ?? {}) };
+};
 const fallbacks = () => new Map([...nativeKernelStats].map(([k, v]) => [k, v.fallback]));
 for (const cfg of tf.getKernelsForBackend(backendName)) {
   const inner = cfg.kernelFunc;
@@ -68,6 +73,10 @@ function report(label: string, stepMs: number, nSteps: number) {
   const rows = [...acc.entries()].map(([k, v]) => ({ k, ms: v.ms / nSteps, calls: v.calls / nSteps })).sort((a, b) => b.ms - a.ms);
   const inKernels = rows.reduce((s, r) => s + r.ms, 0);
   console.log(`\n## ${label}: ${stepMs.toFixed(2)} ms/step over ${nSteps} steps; in kernels ${inKernels.toFixed(2)} ms, outside ${(stepMs - inKernels).toFixed(2)} ms; load ${load()}`);
+  const ps = (tf.backend() as { poolStats?: Record<string, number> }).poolStats;
+  if (ps) {
+    console.log(`output pool per step: ${Object.entries(ps).map(([k, v]) => `${k} ${((v - (pool0[k] ?? 0)) / nSteps).toFixed(1)}`).join(', ')}`);
+  }
   const fb = [...fallbacks()].map(([k, v]) => [k, v - (fallbacks0.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
   if (fb.length) console.log(`native kernels that fell back to cpu (calls/step): ${fb.map(([k, v]) => `${k} ${(v / nSteps).toFixed(1)}`).join(', ')}`);
   for (const r of rows.slice(0, 25)) console.log(`${r.ms.toFixed(3).padStart(9)} ms ${(100 * r.ms / stepMs).toFixed(1).padStart(5)}%  x${r.calls.toFixed(1).padStart(5)}  ${r.k}`);
@@ -83,7 +92,7 @@ async function throughputCase(kind: ThroughputModel, batch: number) {
   const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10));
   for (let i = 0; i < warmup; i++) await m.trainOnBatch(x, y);
   recording = true;
-  fallbacks0 = fallbacks();
+  snapshot();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) await m.trainOnBatch(x, y);
   const ms = (performance.now() - t0) / steps;
@@ -109,7 +118,7 @@ async function specCase(name: string) {
     calls++;
     if (calls === warmup + 1) {
       recording = true;
-      fallbacks0 = fallbacks();
+      snapshot();
       t0 = performance.now();
     }
     if (calls === warmup + steps + 1) {
