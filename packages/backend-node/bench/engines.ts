@@ -28,6 +28,8 @@
  *   --spec-steps 200 --spec-seconds 15 --spec-warmup 3          (epoch times)
  *   --sgemm-size 2048 --sgemm-seconds 3 --peak-steps 20
  *   --write <file> [BENCHMARKS.md at the repository root]
+ *   --keep-openblas-env  measure with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE as
+ *                        set (by default the benchmark re-runs itself without them)
  */
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
@@ -40,6 +42,8 @@ import { peakRss } from './peak-rss.js';
 import { renderReport } from './report.js';
 import { loadPublishedSpecs, timeSpecSteps, type StepTiming } from './specs.js';
 import { startTorch, tfjsRunner, trainFlopsPerSample, type Model, type TorchRunner } from './throughput.js';
+import { openblasEnvironment } from './openblas-env.js';
+import { specCosts, tableTime } from './table-time.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const argv = process.argv.slice(2);
@@ -138,6 +142,8 @@ async function throughput(engines: Engine[], torches: TorchRunner[]) {
 }
 
 async function main() {
+  // before anything loads OpenBLAS here: without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (re-runs itself when they are set)
+  const openblasEnv = openblasEnvironment(argv);
   const started = new Date();
   const loadStart = load();
   const { engines, details, torches } = await setUp();
@@ -176,6 +182,11 @@ async function main() {
   }
   for (const [k, names] of failures) notMeasured.push(`epoch time of ${names.join(', ')} on ${k}`);
 
+  // every spec's training FLOPs (and its search's candidates'), and the whole table's time on each engine
+  const costs = await specCosts(specs);
+  const tableTimes = engines.map((e) => tableTime(e.type, specs, costs, (spec, engine) => epoch.get(`${spec} ${engine}`)));
+  for (const t of tableTimes) log(`the whole table (each spec's seeds, searches included) on ${t.engine}: ${fmtSeconds(t.totalSeconds)}${t.missing.length ? ` without ${t.missing.join(', ')}` : ''}`);
+
   // peak RSS of the largest spec's training on the default engine
   const largest = [...loaded.specs].sort((a, b) => b.memoryEstimate - a.memoryEstimate)[0];
   const peak = largest ? await peakRss(largest.file, o.peakSteps) : 'no spec loads';
@@ -188,6 +199,7 @@ async function main() {
     started,
     seconds: (Date.now() - started.getTime()) / 1000,
     load: { start: loadStart, end: load() },
+    openblasEnv,
     versions: [
       ['node', process.version],
       ...tfjsVersions(),
@@ -204,6 +216,9 @@ async function main() {
     torchRows: torches.map((t) => t.label),
     sgemm,
     mlpFlopsPerSample: trainFlopsPerSample('mlp'),
+    flopsPerSample: { MLP: trainFlopsPerSample('mlp'), CNN: trainFlopsPerSample('cnn') },
+    costs,
+    tableTimes,
     engines: engines.map((e) => e.type),
     specs,
     epoch: (spec, engine) => epoch.get(`${spec} ${engine}`),

@@ -41,7 +41,7 @@ async function child(specFile: string, steps: number): Promise<PeakResult> {
   const opts = { ...trainOptionsFor(spec, reg, { shouldStop: () => ++calls > steps }), earlyStopping: null };
   await trainModel(model, prepared.train, null, opts);
   if (prepared.val) await evaluateExamples(model, prepared.val, { ...opts, batchSize: Math.max(opts.batchSize, 256) });
-  return { spec: s.name, engine: engine.type, steps, validationExamples: prepared.counts.validation, rssAfterData, maxRss: maxRss() };
+  return { spec: s.name, engine: engine.name, steps, validationExamples: prepared.counts.validation, rssAfterData, maxRss: maxRss() };
 }
 
 /** Runs the child above with this process's node and loader flags; a string says why it failed. */

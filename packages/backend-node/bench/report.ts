@@ -4,6 +4,7 @@ import { machineRows, mib } from './machine.js';
 import { fmtDuration, fmtInt, fmtMs, fmtSeconds, table } from './markdown.js';
 import type { PeakResult } from './peak-rss.js';
 import type { PublishedSpec, StepTiming } from './specs.js';
+import type { SpecCost, TableTime } from './table-time.js';
 
 export interface BenchResults {
   quick: boolean;
@@ -11,6 +12,8 @@ export interface BenchResults {
   started: Date;
   seconds: number;
   load: { start: string; end: string };
+  /** What the run had of OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, and what it unset. */
+  openblasEnv: string;
   versions: [string, string][];
   settings: { reps: number; seconds: number; torchThreads: number; sgemmSize: number; sgemmSeconds: number; specWarmup: number; specSteps: number; specSeconds: number };
   /** Throughput rows (engines, then PyTorch configurations), columns ("MLP b32"...), medians of samples/s. */
@@ -21,6 +24,12 @@ export interface BenchResults {
   torchRows: string[];
   sgemm: SgemmResult[];
   mlpFlopsPerSample: number;
+  /** Training FLOPs per sample of the throughput models, by the cells' model label ("MLP", "CNN"). */
+  flopsPerSample: Record<string, number>;
+  /** Every spec's training FLOPs, seeds, epochs and search. */
+  costs: SpecCost[];
+  /** The whole table's training time on each engine, from the epoch times below. */
+  tableTimes: TableTime[];
   engines: string[];
   specs: PublishedSpec[];
   epoch(spec: string, engine: string): StepTiming | undefined;
@@ -41,6 +50,7 @@ export function renderReport(r: BenchResults): string {
     `- Command: \`${r.command}\` (from the repository root)`,
     `- Date: ${r.started.toISOString()}, ${fmtDuration(r.seconds)}`,
     `- Load average (1, 5, 15 min): ${r.load.start} at the start, ${r.load.end} at the end`,
+    `- OpenBLAS environment: ${r.openblasEnv}`,
     '',
     '## Machine',
     '',
@@ -82,24 +92,29 @@ export function renderReport(r: BenchResults): string {
     });
   }
 
-  md.push('## sgemm peak and MLP batch-512 efficiency', '');
+  md.push('## sgemm peak and training efficiency', '');
   const peak = r.sgemm.length ? r.sgemm.reduce((a, b) => (b.gflops > a.gflops ? b : a)) : undefined;
+  const flopsOfCell = (cell: string) => r.flopsPerSample[cell.split(' ')[0]!];
   if (peak) {
-    const fps = r.mlpFlopsPerSample;
     md.push(
       `Float32 ${s.sgemmSize} x ${s.sgemmSize} x ${s.sgemmSize} matrix products (2n³ flops each): the best call after a warm-up, calls for about ${s.sgemmSeconds} s each way. ` +
         `The peak used below is the higher of the two: **${peak.gflops.toFixed(1)} GFLOP/s via ${peak.via}**.`,
       '',
       table(['sgemm via', 'GFLOP/s', 'calls', 'how'], r.sgemm.map((x) => [x.via, x.gflops.toFixed(1), String(x.calls), x.detail])),
       '',
-      `MLP training flops per sample, counted from the model's layers: 3 (forward + backward) x 2 x ${fmtInt(fps / 6)} forward multiply-adds = ${(fps / 1e6).toFixed(2)} MFLOP.`,
+      'Training flops per sample, counted from the models\' layers: 3 (forward + backward) x 2 x the forward multiply-adds of their kernels (dense and convolution; ' +
+        'pooling, activations and the optimizer are not counted): ' +
+        Object.entries(r.flopsPerSample).map(([m, f]) => `${m} ${(f / 1e6).toFixed(2)} MFLOP`).join(', ') + '.',
       '',
-      table(['engine', 'MLP b512 samples/s', 'GFLOP/s', 'fraction of peak'], r.rows.flatMap((l) => {
-        const v = r.throughput(l, 'MLP b512');
-        if (v === undefined) return [];
-        const g = (v * fps) / 1e9;
-        return [[l, fmtInt(v), g.toFixed(1), `${((100 * g) / peak.gflops).toFixed(1)}%`]];
-      })),
+      'Training GFLOP/s of each throughput cell above (samples/s x flops per sample) and its fraction of the sgemm peak:',
+      '',
+      table(['engine', ...r.cells], r.rows.map((l) => [l, ...r.cells.map((c) => {
+        const v = r.throughput(l, c);
+        const f = flopsOfCell(c);
+        if (v === undefined || f === undefined) return 'n/a';
+        const g = (v * f) / 1e9;
+        return `${g.toFixed(1)} (${((100 * g) / peak.gflops).toFixed(1)}%)`;
+      })])),
       '',
     );
   } else md.push('Not measured (see "Not measured").', '');
@@ -111,16 +126,53 @@ export function renderReport(r: BenchResults): string {
       `trained through core's training loop on synthetic data of the spec's input shape: up to ${s.specWarmup} warm-up step(s), then up to ${s.specSteps} timed steps ` +
       `(fewer once ${s.specSeconds} s have passed). Epoch time = time per step x steps per epoch; steps per epoch = ceil(training examples / batch); ` +
       "training examples = 60,000 minus the spec's validation split (tail: Keras validation_split; random: sklearn train_test_split; testSet and none hold nothing out). " +
-      'Not included: loading the data and the validation pass after each epoch. Cells: epoch time (time per step, timed steps); ' +
+      'Not included: loading the data and the validation pass after each epoch. MFLOP/example: training flops per example, counted as for the throughput models. ' +
+      'Cells: epoch time (time per step, timed steps, the step\'s flops over its time as a fraction of the sgemm peak); ' +
       `* marks a cell whose only measured step was the first, which alone took more than ${s.specSeconds} s; n/a: see "Not measured".`,
     '',
-    table(['spec', 'batch', 'training examples', 'steps/epoch', ...r.engines], r.specs.map((p) => [
-      p.name, String(p.batch), p.split, fmtInt(p.stepsPerEpoch), ...r.engines.map((e) => {
-        const t = r.epoch(p.name, e);
-        return t ? `${fmtSeconds(t.secondsPerStep * p.stepsPerEpoch)} (${fmtMs(t.secondsPerStep)}, ${t.steps}${t.warmupOnly ? '*' : ''})` : 'n/a';
-      }),
-    ])),
+    table(['spec', 'batch', 'training examples', 'steps/epoch', 'MFLOP/example', ...r.engines], r.specs.map((p) => {
+      const f = r.costs.find((c) => c.name === p.name)?.flopsPerExample;
+      return [
+        p.name, String(p.batch), p.split, fmtInt(p.stepsPerEpoch), f === undefined ? 'n/a' : (f / 1e6).toFixed(2), ...r.engines.map((e) => {
+          const t = r.epoch(p.name, e);
+          if (!t) return 'n/a';
+          const share = peak && f !== undefined ? `, ${((100 * (f * p.batch)) / t.secondsPerStep / 1e9 / peak.gflops).toFixed(1)}% of peak` : '';
+          return `${fmtSeconds(t.secondsPerStep * p.stepsPerEpoch)} (${fmtMs(t.secondsPerStep)}, ${t.steps}${t.warmupOnly ? '*' : ''}${share})`;
+        }),
+      ];
+    })),
     '',
+  );
+  if (r.tableTimes.length) {
+    const hours = (x: number) => `${(x / 3600).toFixed(2)} h`;
+    md.push(
+      '## The whole published table',
+      '',
+      "The training time of `modelspec reproduce specs/`, one seed after another, computed from the epoch times above: every spec's seeds (its `reproduce.seeds`) x its epochs x its epoch time, " +
+        "plus, for a spec whose reproduction runs its search, every candidate on every fold for the spec's epochs on a fold's examples (a candidate's step time: the spec's, scaled by the candidate's training flops over the spec's). " +
+        'Not included: loading data, validation and test passes, and epochs that early stopping saves (so an upper bound on training, a lower bound on wall time).',
+      '',
+      ...r.tableTimes.map((t) => `- **${t.engine}: ${hours(t.totalSeconds)}** (${fmtDuration(t.totalSeconds)})${t.missing.length ? `, leaving out ${t.missing.join(', ')} (no epoch time)` : ''}`),
+      '',
+    );
+    const best = [...r.tableTimes].filter((t) => t.rows.length).sort((a, b) => a.totalSeconds - b.totalSeconds)[0];
+    if (best) {
+      md.push(
+        `By spec, on ${best.engine}:`,
+        '',
+        table(['spec', 'seeds x epochs', 'seed runs', 'search', 'total'], best.rows.map((row) => {
+          const c = r.costs.find((x) => x.name === row.name)!;
+          return [
+            row.name, `${c.seeds} x ${c.epochs}`, fmtDuration(row.seedsSeconds),
+            c.search ? `${fmtDuration(row.searchSeconds)} (${c.search.candidates.length} candidates x ${c.search.folds} folds x ${c.search.epochs} epochs on ${fmtInt(c.search.foldExamples)} examples)` : '',
+            fmtDuration(row.seedsSeconds + row.searchSeconds),
+          ];
+        })),
+        '',
+      );
+    }
+  }
+  md.push(
     '## Peak memory',
     '',
   );

@@ -25,7 +25,8 @@ const buildModel = buildThroughputModel;
 export function forwardMacs(model: tfl.LayersModel): number {
   let macs = 0;
   for (const layer of model.layers) {
-    const kernel = layer.weights.find((w) => w.name.endsWith('/kernel') || w.name === 'kernel');
+    // tfjs names a weight `<layer>/kernel`, with a suffix (`kernel_1`) when the name was taken before in this process
+    const kernel = layer.weights.find((w) => /(^|\/)kernel(_\d+)?$/.test(w.name));
     if (!kernel) continue;
     const out = layer.outputShape as (number | null)[];
     macs += kernel.shape.reduce<number>((a, d) => a * (d ?? 1), 1) * out.slice(1, -1).reduce<number>((a, d) => a * (d ?? 1), 1);

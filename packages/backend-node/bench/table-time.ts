@@ -1,0 +1,104 @@
+/**
+ * What the benchmark's own step times say about reproducing the whole
+ * published table: the training FLOPs of every spec's model (and of every
+ * candidate of a spec's search), and the training time of a full
+ * `modelspec reproduce specs/` on one engine.
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+import { compileModel, createSpecLoader, sampleCandidates } from '@modelspec/core';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { PublishedSpec, StepTiming } from './specs.js';
+import { registries } from './specs.js';
+import { forwardMacs } from './throughput.js';
+
+/** Training FLOPs per example of a compiled model: 3 x forward (forward + backward), 2 flops per multiply-add of its kernels. */
+export function modelTrainFlops(model: tfl.LayersModel): number {
+  return 3 * 2 * forwardMacs(model);
+}
+
+export interface SpecCost {
+  name: string;
+  /** Training FLOPs per example of the spec's model as written. */
+  flopsPerExample: number;
+  /** Seeds a reproduction trains (the spec's `reproduce.seeds`) and epochs each (early stopping may end one sooner). */
+  seeds: number;
+  epochs: number;
+  /** The spec's search, when `reproduce` runs it: every candidate trains on every fold. */
+  search: {
+    folds: number;
+    epochs: number;
+    /** Training examples of one fold: the spec's training examples less one fold. */
+    foldExamples: number;
+    foldSteps: number;
+    candidates: { params: Record<string, unknown>; flopsPerExample: number }[];
+  } | null;
+}
+
+/** Each spec's FLOPs, seeds and epochs, and its search's candidates (sampled as `reproduce` samples them). */
+export async function specCosts(specs: readonly PublishedSpec[]): Promise<SpecCost[]> {
+  const loader = createSpecLoader(registries);
+  const read = async (p: string, from: string) => {
+    const abs = resolve(dirname(from), p);
+    return { text: readFileSync(abs, 'utf8'), file: abs };
+  };
+  const flopsOf = (s: PublishedSpec['loaded']) => {
+    const m = compileModel(s.spec, s.check.graph, registries);
+    try {
+      return modelTrainFlops(m);
+    } finally {
+      m.dispose();
+    }
+  };
+  const out: SpecCost[] = [];
+  for (const p of specs) {
+    const { spec } = p.loaded;
+    let search: SpecCost['search'] = null;
+    if (spec.search && spec.reproduce.search) {
+      const candidates: { params: Record<string, unknown>; flopsPerExample: number }[] = [];
+      for (const params of sampleCandidates(spec.search)) {
+        const r = await loader.loadComposed(readFileSync(p.file, 'utf8'), p.file, read, { overrides: params });
+        if (!r.ok) throw new Error(`${p.name}: search candidate ${JSON.stringify(params)} does not load`);
+        candidates.push({ params, flopsPerExample: flopsOf(r) });
+      }
+      const foldExamples = Math.floor((p.trainExamples * (spec.search.folds - 1)) / spec.search.folds);
+      search = { folds: spec.search.folds, epochs: spec.training.epochs, foldExamples, foldSteps: Math.ceil(foldExamples / p.batch), candidates };
+    }
+    out.push({ name: p.name, flopsPerExample: flopsOf(p.loaded), seeds: spec.reproduce.seeds.length, epochs: spec.training.epochs, search });
+  }
+  return out;
+}
+
+export interface TableTime {
+  engine: string;
+  rows: { name: string; seedsSeconds: number; searchSeconds: number }[];
+  totalSeconds: number;
+  /** Specs without a step time on this engine (not in the total). */
+  missing: string[];
+}
+
+/**
+ * The training time of reproducing every spec on `engine`: seeds x epochs x
+ * epoch time, plus, for a search, candidates x folds x epochs on a fold's
+ * examples, each candidate's step time taken as the spec's scaled by the
+ * candidate's FLOPs over the spec's. Leaves out data loading, validation and
+ * test passes, and epochs early stopping saves.
+ */
+export function tableTime(engine: string, specs: readonly PublishedSpec[], costs: readonly SpecCost[], epoch: (spec: string, engine: string) => StepTiming | undefined): TableTime {
+  const rows: TableTime['rows'] = [];
+  const missing: string[] = [];
+  for (const p of specs) {
+    const c = costs.find((x) => x.name === p.name);
+    const t = epoch(p.name, engine);
+    if (!c || !t) {
+      missing.push(p.name);
+      continue;
+    }
+    const seedsSeconds = c.seeds * c.epochs * p.stepsPerEpoch * t.secondsPerStep;
+    const searchSeconds = c.search
+      ? c.search.candidates.reduce((sum, k) => sum + c.search!.folds * c.search!.epochs * c.search!.foldSteps * t.secondsPerStep * (k.flopsPerExample / c.flopsPerExample), 0)
+      : 0;
+    rows.push({ name: p.name, seedsSeconds, searchSeconds });
+  }
+  return { engine, rows, totalSeconds: rows.reduce((a, r) => a + r.seedsSeconds + r.searchSeconds, 0), missing };
+}
