@@ -18,13 +18,19 @@ static int g_threads = 1; /* started (incl. the caller) */
 static int g_spin = 10000;
 static int g_active = 1;  /* used per job, <= g_threads */
 static pthread_mutex_t g_busy = PTHREAD_MUTEX_INITIALIZER;
-static atomic_uint g_gen;     /* bumped once per parallel job */
-static atomic_int g_pending;  /* worker chunks not yet finished */
+static atomic_uint g_gen;     /* the current job's number, bumped once per parallel job */
 static atomic_int g_sleepers; /* workers blocked in futex_wait */
+/* The job is cut into a fixed number of chunks (from n, the grain and the
+ * pool size only) that every thread, the caller included, takes in turn:
+ * a worker the OS has not scheduled (a loaded machine) leaves its chunks to
+ * the others instead of holding the caller up. g_job packs the job number
+ * (high 32 bits), the chunk count (bits 16-31) and the next chunk (0-15),
+ * so a worker that wakes late can never take a chunk of a later job. */
+static _Atomic uint64_t g_job;
+static atomic_int g_done;     /* chunks of the current job finished */
 static ms_par_fn g_fn;
 static void* g_ctx;
 static int64_t g_n;
-static int g_parts;
 
 static void futex_wait(atomic_uint* addr, unsigned val) {
   syscall(SYS_futex, (unsigned*)addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
@@ -38,13 +44,27 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-static void run_part(int part) {
-  int64_t b = g_n * part / g_parts, e = g_n * (part + 1) / g_parts;
-  if (e > b) g_fn(g_ctx, b, e);
+/* Runs chunks of job `gen` until none is left; returns how many it ran. */
+static int take_chunks(unsigned gen) {
+  int ran = 0;
+  uint64_t v = atomic_load_explicit(&g_job, memory_order_acquire);
+  for (;;) {
+    if ((unsigned)(v >> 32) != gen) break;
+    const int64_t nc = (int64_t)((v >> 16) & 0xffff), i = (int64_t)(v & 0xffff);
+    if (i >= nc) break;
+    if (!atomic_compare_exchange_weak_explicit(&g_job, &v, v + 1, memory_order_acq_rel, memory_order_acquire)) continue;
+    /* chunk i is ours; the job's parameters stay put until every chunk is done */
+    const int64_t n = g_n, b = n * i / nc, e = n * (i + 1) / nc;
+    if (e > b) g_fn(g_ctx, b, e);
+    atomic_fetch_add_explicit(&g_done, 1, memory_order_release);
+    ran++;
+    v = atomic_load_explicit(&g_job, memory_order_acquire);
+  }
+  return ran;
 }
 
 static void* worker(void* arg) {
-  int id = (int)(intptr_t)arg; /* 1..threads-1 */
+  (void)arg;
   unsigned seen = atomic_load(&g_gen);
   for (;;) {
     unsigned gen;
@@ -58,10 +78,7 @@ static void* worker(void* arg) {
       }
     }
     seen = gen;
-    if (id < g_parts) {
-      run_part(id);
-      atomic_fetch_sub_explicit(&g_pending, 1, memory_order_release);
-    }
+    take_chunks(gen);
   }
   return NULL;
 }
@@ -94,24 +111,27 @@ int ms_pool_set_active(int n) {
   return g_active;
 }
 
+#define CHUNKS_PER_THREAD 2
+
 void ms_parallel_for(int64_t n, int64_t grain, ms_par_fn fn, void* ctx) {
   if (n <= 0) return;
   if (grain < 1) grain = 1;
   int64_t parts = n / grain;
-  if (parts > g_active) parts = g_active;
-  if (parts < 2 || pthread_mutex_trylock(&g_busy) != 0) {
+  if (parts > (int64_t)g_active * CHUNKS_PER_THREAD) parts = (int64_t)g_active * CHUNKS_PER_THREAD;
+  if (g_active < 2 || parts < 2 || pthread_mutex_trylock(&g_busy) != 0) {
     fn(ctx, 0, n);
     return;
   }
   g_fn = fn;
   g_ctx = ctx;
   g_n = n;
-  g_parts = (int)parts;
-  atomic_store_explicit(&g_pending, (int)parts - 1, memory_order_relaxed);
-  atomic_fetch_add(&g_gen, 1);
+  atomic_store_explicit(&g_done, 0, memory_order_relaxed);
+  const unsigned gen = atomic_load_explicit(&g_gen, memory_order_relaxed) + 1;
+  atomic_store_explicit(&g_job, ((uint64_t)gen << 32) | ((uint64_t)parts << 16), memory_order_release);
+  atomic_store_explicit(&g_gen, gen, memory_order_release);
   if (atomic_load(&g_sleepers) > 0) futex_wake(&g_gen);
-  run_part(0);
-  while (atomic_load_explicit(&g_pending, memory_order_acquire) > 0) cpu_relax();
+  take_chunks(gen);
+  while (atomic_load_explicit(&g_done, memory_order_acquire) < parts) cpu_relax();
   pthread_mutex_unlock(&g_busy);
 }
 
