@@ -28,10 +28,14 @@
  *   --spec-steps 200 --spec-seconds 15 --spec-warmup 3          (epoch times)
  *   --sgemm-size 2048 --sgemm-seconds 3 --peak-steps 20
  *   --write <file> [BENCHMARKS.md at the repository root]
+ *   --parallel-trials <n> [the cores]: n native processes (1 thread each)
+ *                        train each spec at once, against one with every
+ *                        thread (1: not measured)
  *   --keep-openblas-env  measure with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE as
  *                        set (by default the benchmark re-runs itself without them)
  */
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeEngines, type Engine } from '../src/engines/index.js';
@@ -44,6 +48,7 @@ import { loadPublishedSpecs, timeSpecSteps, type StepTiming } from './specs.js';
 import { startTorch, tfjsRunner, trainFlopsPerSample, type Model, type TorchRunner } from './throughput.js';
 import { openblasEnvironment } from './openblas-env.js';
 import { specCosts, tableTime } from './table-time.js';
+import { parallelTrials, type ParallelTiming } from './parallel-trials.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const argv = process.argv.slice(2);
@@ -71,6 +76,7 @@ const o = {
   sgemmSize: Number(arg('sgemm-size', '2048', '256')),
   sgemmSeconds: Number(arg('sgemm-seconds', '3', '0.1')),
   peakSteps: Number(arg('peak-steps', '20', '2')),
+  parallelTrials: Number(arg('parallel-trials', String(availableParallelism()))),
   write: argv.includes('--write') ? resolve(arg('write', '')) : quick ? null : resolve(repoRoot, 'BENCHMARKS.md'),
 };
 
@@ -184,8 +190,29 @@ async function main() {
 
   // every spec's training FLOPs (and its search's candidates'), and the whole table's time on each engine
   const costs = await specCosts(specs);
-  const tableTimes = engines.map((e) => tableTime(e.type, specs, costs, (spec, engine) => epoch.get(`${spec} ${engine}`)));
-  for (const t of tableTimes) log(`the whole table (each spec's seeds, searches included) on ${t.engine}: ${fmtSeconds(t.totalSeconds)}${t.missing.length ? ` without ${t.missing.join(', ')}` : ''}`);
+  const tableTimes = engines.map((e) => tableTime(e.type, specs, costs, (spec) => epoch.get(`${spec} ${e.type}`)?.secondsPerStep));
+
+  // independent trials at once: as many native processes as cores, one engine thread each (`reproduce --workers`)
+  const parallel: ParallelTiming[] = [];
+  const processes = o.parallelTrials;
+  if (processes > 1 && engines.some((e) => e.type === 'native')) {
+    for (const s of specs) {
+      const r = await parallelTrials(s.file, s.name, { engine: 'native', processes, threads: 1, maxSteps: o.specSteps, maxSeconds: o.specSeconds });
+      if (typeof r === 'string') {
+        notMeasured.push(`${s.name}, ${processes} trials at once: ${r}`);
+        continue;
+      }
+      parallel.push(r);
+      log(`${s.name}, ${processes} native processes at once (1 thread each): ${r.perProcess.map((t) => fmtMs(t.secondsPerStep)).join(', ')}/step`);
+    }
+    const step = (spec: string) => {
+      const t = parallel.find((x) => x.spec === spec)?.perProcess;
+      return t?.length ? Math.max(...t.map((x) => x.secondsPerStep)) : undefined;
+    };
+    tableTimes.push(tableTime('native', specs, costs, step, processes));
+  } else if (processes > 1) notMeasured.push('trials in parallel: the native engine is not measured');
+
+  for (const t of tableTimes) log(`the whole table (each spec's seeds, searches included) on ${t.engine}, ${t.concurrency} trial(s) at once: ${fmtSeconds(t.totalSeconds)}${t.missing.length ? ` without ${t.missing.join(', ')}` : ''}`);
 
   // peak RSS of the largest spec's training on the default engine
   const largest = [...loaded.specs].sort((a, b) => b.memoryEstimate - a.memoryEstimate)[0];
@@ -219,6 +246,7 @@ async function main() {
     flopsPerSample: { MLP: trainFlopsPerSample('mlp'), CNN: trainFlopsPerSample('cnn') },
     costs,
     tableTimes,
+    parallel,
     engines: engines.map((e) => e.type),
     specs,
     epoch: (spec, engine) => epoch.get(`${spec} ${engine}`),

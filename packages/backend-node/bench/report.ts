@@ -5,6 +5,7 @@ import { fmtDuration, fmtInt, fmtMs, fmtSeconds, table } from './markdown.js';
 import type { PeakResult } from './peak-rss.js';
 import type { PublishedSpec, StepTiming } from './specs.js';
 import type { SpecCost, TableTime } from './table-time.js';
+import type { ParallelTiming } from './parallel-trials.js';
 
 export interface BenchResults {
   quick: boolean;
@@ -30,6 +31,8 @@ export interface BenchResults {
   costs: SpecCost[];
   /** The whole table's training time on each engine, from the epoch times below. */
   tableTimes: TableTime[];
+  /** Each spec trained in several native processes at once (one thread each). */
+  parallel: ParallelTiming[];
   engines: string[];
   specs: PublishedSpec[];
   epoch(spec: string, engine: string): StepTiming | undefined;
@@ -143,22 +146,41 @@ export function renderReport(r: BenchResults): string {
     })),
     '',
   );
+  if (r.parallel.length) {
+    const n = r.parallel[0]!.perProcess.length;
+    md.push(
+      '## Trials in parallel',
+      '',
+      `Independent trials (a reproduction's seeds, a search's folds) one after another, each with every engine thread (the native column above), ` +
+        `or ${n} at once in ${n} processes with one thread each (\`reproduce --workers ${n}\`): each spec's steps timed in ${n} native processes started together, warm. ` +
+        `Trials per second of the parallel way over the sequential one = ${n} x (sequential step time) / (slowest parallel process's step time); above 1: \`--workers ${n}\` is faster.`,
+      '',
+      table(['spec', 'one trial, every thread', `${n} trials at once, each`, 'trials/s ratio'], r.parallel.map((p) => {
+        const seq = r.epoch(p.spec, 'native');
+        const slowest = Math.max(...p.perProcess.map((t) => t.secondsPerStep));
+        return [p.spec, seq ? fmtMs(seq.secondsPerStep) : 'n/a', p.perProcess.map((t) => fmtMs(t.secondsPerStep)).join(', '), seq ? `${((n * seq.secondsPerStep) / slowest).toFixed(2)}x` : 'n/a'];
+      })),
+      '',
+    );
+  }
   if (r.tableTimes.length) {
+    const how = (t: TableTime) => (t.concurrency > 1 ? `${t.engine}, ${t.concurrency} trials at once (\`--workers ${t.concurrency}\`)` : `${t.engine}, one trial after another`);
     const hours = (x: number) => `${(x / 3600).toFixed(2)} h`;
     md.push(
       '## The whole published table',
       '',
-      "The training time of `modelspec reproduce specs/`, one seed after another, computed from the epoch times above: every spec's seeds (its `reproduce.seeds`) x its epochs x its epoch time, " +
+      "The training time of `modelspec reproduce specs/`, computed from the step times above: every spec's seeds (its `reproduce.seeds`) x its epochs x its epoch time, " +
         "plus, for a spec whose reproduction runs its search, every candidate on every fold for the spec's epochs on a fold's examples (a candidate's step time: the spec's, scaled by the candidate's training flops over the spec's). " +
+        'With trials at once, the seeds take ceil(seeds / processes) rounds and a search its trials\' sum over the processes, at the step time measured while the processes ran together. ' +
         'Not included: loading data, validation and test passes, and epochs that early stopping saves (so an upper bound on training, a lower bound on wall time).',
       '',
-      ...r.tableTimes.map((t) => `- **${t.engine}: ${hours(t.totalSeconds)}** (${fmtDuration(t.totalSeconds)})${t.missing.length ? `, leaving out ${t.missing.join(', ')} (no epoch time)` : ''}`),
+      ...r.tableTimes.map((t) => `- **${how(t)}: ${hours(t.totalSeconds)}** (${fmtDuration(t.totalSeconds)})${t.missing.length ? `, leaving out ${t.missing.join(', ')} (no step time)` : ''}`),
       '',
     );
     const best = [...r.tableTimes].filter((t) => t.rows.length).sort((a, b) => a.totalSeconds - b.totalSeconds)[0];
     if (best) {
       md.push(
-        `By spec, on ${best.engine}:`,
+        `By spec, the fastest way (${how(best)}):`,
         '',
         table(['spec', 'seeds x epochs', 'seed runs', 'search', 'total'], best.rows.map((row) => {
           const c = r.costs.find((x) => x.name === row.name)!;

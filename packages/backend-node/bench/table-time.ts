@@ -71,6 +71,8 @@ export async function specCosts(specs: readonly PublishedSpec[]): Promise<SpecCo
 
 export interface TableTime {
   engine: string;
+  /** Trials at once: 1 (one after another, every engine thread), or the processes of `--workers`. */
+  concurrency: number;
   rows: { name: string; seedsSeconds: number; searchSeconds: number }[];
   totalSeconds: number;
   /** Specs without a step time on this engine (not in the total). */
@@ -81,24 +83,30 @@ export interface TableTime {
  * The training time of reproducing every spec on `engine`: seeds x epochs x
  * epoch time, plus, for a search, candidates x folds x epochs on a fold's
  * examples, each candidate's step time taken as the spec's scaled by the
- * candidate's FLOPs over the spec's. Leaves out data loading, validation and
- * test passes, and epochs early stopping saves.
+ * candidate's FLOPs over the spec's. With `concurrency` trials at once (each
+ * at `step`'s time, measured while the others ran), seeds take
+ * ceil(seeds / concurrency) rounds, and a search's trials their sum over
+ * `concurrency` (at least its longest). Leaves out data loading, validation
+ * and test passes, and epochs early stopping saves.
  */
-export function tableTime(engine: string, specs: readonly PublishedSpec[], costs: readonly SpecCost[], epoch: (spec: string, engine: string) => StepTiming | undefined): TableTime {
+export function tableTime(engine: string, specs: readonly PublishedSpec[], costs: readonly SpecCost[], step: (spec: string) => number | undefined, concurrency = 1): TableTime {
   const rows: TableTime['rows'] = [];
   const missing: string[] = [];
   for (const p of specs) {
     const c = costs.find((x) => x.name === p.name);
-    const t = epoch(p.name, engine);
-    if (!c || !t) {
+    const t = step(p.name);
+    if (!c || t === undefined) {
       missing.push(p.name);
       continue;
     }
-    const seedsSeconds = c.seeds * c.epochs * p.stepsPerEpoch * t.secondsPerStep;
-    const searchSeconds = c.search
-      ? c.search.candidates.reduce((sum, k) => sum + c.search!.folds * c.search!.epochs * c.search!.foldSteps * t.secondsPerStep * (k.flopsPerExample / c.flopsPerExample), 0)
-      : 0;
+    const seedsSeconds = Math.ceil(c.seeds / concurrency) * c.epochs * p.stepsPerEpoch * t;
+    let searchSeconds = 0;
+    if (c.search) {
+      const s = c.search;
+      const trials = s.candidates.flatMap((k) => Array.from({ length: s.folds }, () => s.epochs * s.foldSteps * t * (k.flopsPerExample / c.flopsPerExample)));
+      searchSeconds = Math.max(trials.reduce((a, x) => a + x, 0) / concurrency, Math.max(...trials));
+    }
     rows.push({ name: p.name, seedsSeconds, searchSeconds });
   }
-  return { engine, rows, totalSeconds: rows.reduce((a, r) => a + r.seedsSeconds + r.searchSeconds, 0), missing };
+  return { engine, concurrency, rows, totalSeconds: rows.reduce((a, r) => a + r.seedsSeconds + r.searchSeconds, 0), missing };
 }
