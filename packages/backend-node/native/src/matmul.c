@@ -1,11 +1,16 @@
-/* GEMM through CBLAS (OpenBLAS kept at one thread; large products are split
- * over our pool by rows or columns, which never changes any element's sum). */
+/* GEMM through CBLAS (OpenBLAS kept at one thread). A large product is cut
+ * into GEMM_BLOCKS blocks of rows or columns that depend on its shape only,
+ * one CBLAS call each, which the pool shares out: an element's value can
+ * depend on the shape of the call that computes it (OpenBLAS's edge and
+ * small-matrix kernels accumulate in another order on some CPUs, Zen's AVX2
+ * for one), so the calls must not follow the thread count. */
 #include "common.h"
 
 #include <cblas.h>
 #include <math.h>
 
-#define PAR_MIN_FLOPS (1 << 23) /* below this a product runs on one thread */
+#define PAR_MIN_FLOPS (1 << 23) /* below this a product is one call */
+#define GEMM_BLOCKS 8           /* a larger product: this many calls at most */
 
 void ms_sgemm(int transA, int transB, int M, int N, int K, float alpha,
               const float* A, int lda, const float* B, int ldb, float beta,
@@ -23,38 +28,42 @@ void ms_sgemm(int transA, int transB, int M, int N, int K, float alpha,
 
 typedef struct {
   int tA, tB, M, N, K, lda, ldb, ldc, byRows;
+  int block; /* rows or columns per call (a multiple of 16) */
   const float *A, *B;
   float* C;
 } gemm_ctx;
 
-/* range is in units of 16 rows or 16 columns */
-static void gemm_part(void* p, int64_t b, int64_t e) {
+/* blocks [b, e): one CBLAS call per block, whichever thread runs it */
+static void gemm_blocks(void* p, int64_t b, int64_t e) {
   gemm_ctx* g = (gemm_ctx*)p;
-  if (g->byRows) {
-    int r0 = (int)b * 16, r1 = (int)e * 16;
-    if (r1 > g->M) r1 = g->M;
-    const float* A = g->tA ? g->A + r0 : g->A + (int64_t)r0 * g->lda;
-    ms_sgemm(g->tA, g->tB, r1 - r0, g->N, g->K, 1.f, A, g->lda, g->B, g->ldb, 0.f,
-             g->C + (int64_t)r0 * g->ldc, g->ldc);
-  } else {
-    int c0 = (int)b * 16, c1 = (int)e * 16;
-    if (c1 > g->N) c1 = g->N;
-    const float* B = g->tB ? g->B + (int64_t)c0 * g->ldb : g->B + c0;
-    ms_sgemm(g->tA, g->tB, g->M, c1 - c0, g->K, 1.f, g->A, g->lda, B, g->ldb, 0.f,
-             g->C + c0, g->ldc);
+  for (int64_t i = b; i < e; i++) {
+    int lo = (int)i * g->block, hi = lo + g->block;
+    if (g->byRows) {
+      if (hi > g->M) hi = g->M;
+      const float* A = g->tA ? g->A + lo : g->A + (int64_t)lo * g->lda;
+      ms_sgemm(g->tA, g->tB, hi - lo, g->N, g->K, 1.f, A, g->lda, g->B, g->ldb, 0.f,
+               g->C + (int64_t)lo * g->ldc, g->ldc);
+    } else {
+      if (hi > g->N) hi = g->N;
+      const float* B = g->tB ? g->B + (int64_t)lo * g->ldb : g->B + lo;
+      ms_sgemm(g->tA, g->tB, g->M, hi - lo, g->K, 1.f, g->A, g->lda, B, g->ldb, 0.f,
+               g->C + lo, g->ldc);
+    }
   }
 }
 
 void ms_sgemm_par(int tA, int tB, int M, int N, int K, const float* A, int lda,
                   const float* B, int ldb, float* C, int ldc) {
   double flops = 2.0 * M * N * K;
-  if (ms_pool_threads() < 2 || flops < PAR_MIN_FLOPS) {
+  if (flops < PAR_MIN_FLOPS) {
     ms_sgemm(tA, tB, M, N, K, 1.f, A, lda, B, ldb, 0.f, C, ldc);
     return;
   }
-  gemm_ctx g = {tA, tB, M, N, K, lda, ldb, ldc, M >= N, A, B, C};
-  int64_t units = g.byRows ? (M + 15) / 16 : (N + 15) / 16;
-  ms_parallel_for(units, 2, gemm_part, &g);
+  const int byRows = M >= N;
+  const int64_t units = ((byRows ? M : N) + 15) / 16;
+  const int64_t per = (units + GEMM_BLOCKS - 1) / GEMM_BLOCKS;
+  gemm_ctx g = {tA, tB, M, N, K, lda, ldb, ldc, byRows, (int)(per * 16), A, B, C};
+  ms_parallel_for((units + per - 1) / per, 1, gemm_blocks, &g);
 }
 
 /* ---------------- bias + activation epilogue ---------------- */
