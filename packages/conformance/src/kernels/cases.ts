@@ -247,7 +247,7 @@ export const kernelCases: Readonly<Record<string, Builder>> = {
     { inputs: [g.rand([2, 3]), g.rand([1, 3]), g.rand([3, 3])], attrs: { axis: 0 } },
     { inputs: [g.rand([2, 3, 4]), g.rand([2, 3, 4])], attrs: { axis: 2 } },
   ],
-  FusedBatchNorm: (g) => [
+  FusedBatchNorm: (g): KernelCase[] => [
     { inputs: { x: g.rand([2, 5, 5, 31]), mean: g.rand([31]), variance: g.rand([31], 0.1, 2), offset: g.rand([31]), scale: g.rand([31]) }, attrs: { varianceEpsilon: 1e-3 } },
     { inputs: { x: g.rand([7, 3]), mean: g.rand([1]), variance: g.rand([3], 0.1, 2) }, attrs: { varianceEpsilon: 0.01 } },
   ],
