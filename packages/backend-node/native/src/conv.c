@@ -17,6 +17,7 @@
 #define TILE_FLOATS (1 << 16) /* im2col tile size target */
 #define DIRECT_K 16           /* FH*FW*C up to which the direct loops are used */
 #define FILTER_GROUPS 4       /* fixed partial sums for the filter gradient */
+#define BWD_ROWS 512          /* output pixels per GEMM of the input gradient */
 
 MS_INLINE int64_t conv_K(const ms_conv* p) { return (int64_t)p->FH * p->FW * p->C; }
 MS_INLINE int64_t conv_P(const ms_conv* p) { return (int64_t)p->B * p->OH * p->OW; }
@@ -315,19 +316,24 @@ void ms_conv2d(const ms_conv* p, const float* x, const float* w, float* y) {
 
 /* ---------------- gradient w.r.t. the input ---------------- */
 
-MS_INLINE void bwd_input_images_body(void* v, int64_t b0, int64_t b1) {
+/* range over groups of c->tile images (a number fixed by the shapes): one
+ * GEMM for the group's pixels, then col2im image by image */
+MS_INLINE void bwd_input_images_body(void* v, int64_t g0, int64_t g1) {
   conv_ctx* c = (conv_ctx*)v;
   const ms_conv* p = c->p;
   const int64_t K = conv_K(p), HW = (int64_t)p->OH * p->OW;
   const int64_t img = (int64_t)p->H * p->W * p->C;
-  float* dcol = ms_scratch(1, (size_t)(HW * K));
-  for (int64_t b = b0; b < b1; b++) {
-    float* dxb = c->y + b * img;
-    memset(dxb, 0, sizeof(float) * img);
-    /* dcol[HW, K] = dy_b[HW, OC] * W[K, OC]^T */
-    ms_sgemm(0, 1, (int)HW, (int)K, p->OC, 1.f, c->dy + b * HW * p->OC, p->OC, c->w,
+  float* dcol = ms_scratch(1, (size_t)(c->tile * HW * K));
+  for (int64_t g = g0; g < g1; g++) {
+    const int64_t b0 = g * c->tile, b1 = b0 + c->tile < p->B ? b0 + c->tile : p->B;
+    /* dcol[(b1-b0)*HW, K] = dy[b0:b1][HW, OC] * W[K, OC]^T */
+    ms_sgemm(0, 1, (int)((b1 - b0) * HW), (int)K, p->OC, 1.f, c->dy + b0 * HW * p->OC, p->OC, c->w,
              p->OC, 0.f, dcol, (int)K);
-    col2im_add(p, dcol, dxb);
+    for (int64_t b = b0; b < b1; b++) {
+      float* dxb = c->y + b * img;
+      memset(dxb, 0, sizeof(float) * img);
+      col2im_add(p, dcol + (b - b0) * HW * K, dxb);
+    }
   }
 }
 MS_VARIANTS(bwd_input_images)
@@ -342,7 +348,15 @@ void ms_conv2d_bwd_input(const ms_conv* p, const float* dy, const float* w, floa
     return;
   }
   conv_ctx c = {p, NULL, w, dy, dx, 0, 0, NULL, 0};
-  ms_parallel_for(p->B, 1, MS_PICK(bwd_input_images), &c);
+  /* images per GEMM: about BWD_ROWS output pixels, at most TILE_FLOATS * 4 floats of dcol */
+  const int64_t HW = (int64_t)p->OH * p->OW;
+  int64_t per = (BWD_ROWS + HW - 1) / HW;
+  const int64_t cap = (TILE_FLOATS * 4) / (HW * K);
+  if (per > cap) per = cap;
+  if (per < 1) per = 1;
+  c.tile = per;
+  c.ntiles = (p->B + per - 1) / per;
+  ms_parallel_for(c.ntiles, 1, MS_PICK(bwd_input_images), &c);
 }
 
 /* ---------------- gradient w.r.t. the filter ----------------

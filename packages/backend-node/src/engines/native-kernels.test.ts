@@ -289,6 +289,7 @@ describe.skipIf(!load.ok)('native kernels match tfjs cpu', () => {
       { x: [1, 14, 12, 2], f: [2, 2, 2, 13], s: [1, 2], p: 'same', d: 1 }, // 2 input channels, 8 + 5 channels
       { x: [2, 9, 8, 5], f: [3, 3, 5, 16], s: 1, p: 'same' }, // GEMM path
       { x: [1, 12, 12, 3], f: [5, 5, 3, 6], s: 2, p: 'valid' },
+      { x: [11, 10, 10, 3], f: [3, 3, 3, 4], s: 1, p: 'valid' }, // input gradient: 8 images per GEMM, then 3
       { x: [2, 6, 6, 4], f: [1, 1, 4, 9], s: 1, p: 'valid' }, // pointwise
       { x: [1, 7, 7, 2], f: [2, 2, 2, 3], s: 3, p: 'same' },
       { x: [1, 9, 9, 6], f: [3, 3, 6, 8], s: 1, p: 'valid', d: 2 },
