@@ -21,6 +21,7 @@ import {
 } from '@modelspec/core';
 import { IndexedDbRunStore, WorkerRunner, webPlugin, type WorkerRun } from '@modelspec/backend-web';
 import * as precompiled from '@modelspec/backend-web/precompiled';
+import { browserWebgpuEngine } from '@modelspec/engine-webgpu';
 import { createEditor } from './editor.js';
 import { drawChart, liveLossChart } from './charts.js';
 import { renderClassReport, renderPredictionGrid } from './results.js';
@@ -28,7 +29,7 @@ import { renderClassReport, renderPredictionGrid } from './results.js';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 // The page's own host: the same kinds as the worker's (the job names its plugins), the validator precompiled (no eval).
-const host = createPluginHost([{ plugin: webPlugin() }]);
+const host = createPluginHost([{ plugin: webPlugin({ engines: [browserWebgpuEngine] }) }]);
 const loader = createSpecLoader(host.registries, { precompiled });
 const store = new IndexedDbRunStore();
 const runner = new WorkerRunner(() => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }));

@@ -51,8 +51,8 @@ if (probe.available) {
   await runChecks(checks, progress);
 }
 
-// what the browser backend makes of the engines: which it lists, and which it takes when none is named
-const host = createPluginHost([{ plugin: webPlugin({ wasmPaths: new URL('/tfjs/', location.href).href }) }]);
+// what the browser backend, given the webgpu engine as the playground gives it, makes of the engines: which it lists, and which it takes when none is named
+const host = createPluginHost([{ plugin: webPlugin({ wasmPaths: new URL('/tfjs/', location.href).href, engines: [browserWebgpuEngine] }) }]);
 const backend = host.backends.get('web')!.create({ engines: host.engineList() });
 const engines: EngineStatus[] = await backend.engines();
 const chosen = (await backend.prepare({})).name;
