@@ -71,6 +71,7 @@ export function queueExecutor(o: QueueExecutorOptions): Executor {
     // listening before looking, so that an end between the look and the wait is not missed
     waiters.set(job.id, { done: settle, ...(onEvent ? { onEvent } : {}) });
     let stopPoll: ReturnType<typeof setInterval> | null = null;
+    let statePoll: ReturnType<typeof setInterval> | null = null;
     try {
       let existing = await queue.getJob(job.id);
       if (existing) {
@@ -95,7 +96,21 @@ export function queueExecutor(o: QueueExecutorOptions): Executor {
         if (!o.signal) return;
         stopPoll = setInterval(() => o.signal!.aborted && resolve('stopped'), 200);
       });
-      const r = await Promise.race([finished, stopped]);
+      // QueueEvents reads the event stream from when its first read began, which can be after a job
+      // that ends at once (a refusal) has ended: the job's own state is looked at too, every second
+      const ended = new Promise<{ ok: true } | { ok: false; reason: string }>((resolve) => {
+        statePoll = setInterval(() => {
+          void queue
+            .getJob(job.id)
+            .then(async (bj) => {
+              const state = bj ? await bj.getState() : null;
+              if (state === 'completed') resolve({ ok: true });
+              else if (state === 'failed') resolve({ ok: false, reason: bj!.failedReason });
+            })
+            .catch(() => {});
+        }, 1000);
+      });
+      const r = await Promise.race([finished, ended, stopped]);
       if (r === 'stopped') {
         const bj = await queue.getJob(job.id);
         if (bj && ['waiting', 'prioritized', 'delayed'].includes(await bj.getState())) await bj.remove().catch(() => {});
@@ -109,6 +124,7 @@ export function queueExecutor(o: QueueExecutorOptions): Executor {
       return outcome;
     } finally {
       if (stopPoll) clearInterval(stopPoll);
+      if (statePoll) clearInterval(statePoll);
       waiters.delete(job.id);
     }
   };
