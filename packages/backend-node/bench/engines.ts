@@ -196,20 +196,24 @@ async function main() {
   const parallel: ParallelTiming[] = [];
   const processes = o.parallelTrials;
   if (processes > 1 && engines.some((e) => e.type === 'native')) {
+    // both ways in fresh processes, as `modelspec reproduce` runs a trial: one process with every thread, then `processes` with one each
     for (const s of specs) {
-      const r = await parallelTrials(s.file, s.name, { engine: 'native', processes, threads: 1, maxSteps: o.specSteps, maxSeconds: o.specSeconds });
-      if (typeof r === 'string') {
-        notMeasured.push(`${s.name}, ${processes} trials at once: ${r}`);
+      const one = await parallelTrials(s.file, s.name, { engine: 'native', processes: 1, threads: 0, maxSteps: o.specSteps, maxSeconds: o.specSeconds });
+      const many = typeof one === 'string' ? one : await parallelTrials(s.file, s.name, { engine: 'native', processes, threads: 1, maxSteps: o.specSteps, maxSeconds: o.specSeconds });
+      if (typeof one === 'string' || typeof many === 'string') {
+        notMeasured.push(`${s.name}, trials in processes: ${typeof one === 'string' ? one : many}`);
         continue;
       }
-      parallel.push(r);
-      log(`${s.name}, ${processes} native processes at once (1 thread each): ${r.perProcess.map((t) => fmtMs(t.secondsPerStep)).join(', ')}/step`);
+      parallel.push({ spec: s.name, single: one.perProcess[0]!, perProcess: many.perProcess });
+      log(`${s.name}: one native process (every thread) ${fmtMs(one.perProcess[0]!.secondsPerStep)}/step; ${processes} at once (1 thread each) ${many.perProcess.map((t) => fmtMs(t.secondsPerStep)).join(', ')}/step`);
     }
-    const step = (spec: string) => {
+    const single = (spec: string) => parallel.find((x) => x.spec === spec)?.single.secondsPerStep;
+    const slowest = (spec: string) => {
       const t = parallel.find((x) => x.spec === spec)?.perProcess;
       return t?.length ? Math.max(...t.map((x) => x.secondsPerStep)) : undefined;
     };
-    tableTimes.push(tableTime('native', specs, costs, step, processes));
+    tableTimes.push({ ...tableTime('native', specs, costs, single, 1), engine: 'native (a process per reproduction)' });
+    tableTimes.push(tableTime('native', specs, costs, slowest, processes));
   } else if (processes > 1) notMeasured.push('trials in parallel: the native engine is not measured');
 
   for (const t of tableTimes) log(`the whole table (each spec's seeds, searches included) on ${t.engine}, ${t.concurrency} trial(s) at once: ${fmtSeconds(t.totalSeconds)}${t.missing.length ? ` without ${t.missing.join(', ')}` : ''}`);

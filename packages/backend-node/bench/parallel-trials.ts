@@ -2,10 +2,11 @@
  * Independent trials (a reproduction's seeds, a search's folds) in parallel:
  * is it faster to train two at once, each in its own process with one engine
  * thread (`reproduce --workers 2`), than one after another with two threads?
- * Two child processes train the same spec's steps at the same time (both
- * warm, started together at a barrier); their step times against the one
- * measured with all threads in the epoch table give the trials per second
- * of each way. Run by engines.ts (parallelTrials below).
+ * One child process trains the spec's steps with every engine thread; then
+ * two (or as many as cores) train them at the same time with one thread each
+ * (warm, started together at a barrier). Both ways run in fresh processes,
+ * as `modelspec reproduce` runs a trial; their step times give the trials
+ * per second of each way. Run by engines.ts (parallelTrials below).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname } from 'node:path';
@@ -15,7 +16,9 @@ import { loadPublishedSpecs, timeSpecSteps, type StepTiming } from './specs.js';
 
 export interface ParallelTiming {
   spec: string;
-  /** Each process's step time, trained at the same time as the other(s). */
+  /** The step time of one process alone, with every engine thread. */
+  single: StepTiming;
+  /** Each process's step time, trained at the same time as the other(s), one engine thread each. */
   perProcess: StepTiming[];
 }
 
@@ -39,15 +42,15 @@ async function child(specFile: string, engineName: string, maxSteps: number, max
   say({ timing: await timeSpecSteps(s, engine, { warmup: 1, maxSteps, maxSeconds }) });
 }
 
-/** Trains `spec` in `processes` processes at once (each with `threads` engine threads); a string says why it failed. */
-export async function parallelTrials(specFile: string, name: string, o: { engine: string; processes: number; threads: number; maxSteps: number; maxSeconds: number }): Promise<ParallelTiming | string> {
+/** Trains `spec` in `processes` processes at once (each with `threads` engine threads, 0: the engine's default); a string says why it failed. */
+export async function parallelTrials(specFile: string, name: string, o: { engine: string; processes: number; threads: number; maxSteps: number; maxSeconds: number }): Promise<{ spec: string; perProcess: StepTiming[] } | string> {
   const script = fileURLToPath(import.meta.url);
   const kids: { p: ChildProcess; lines: ChildMessage[]; err: string; wait: (pred: (m: ChildMessage) => boolean) => Promise<ChildMessage> }[] = [];
   try {
     for (let i = 0; i < o.processes; i++) {
       const p = spawn(process.execPath, [...process.execArgv, script, specFile, o.engine, String(o.maxSteps), String(o.maxSeconds)], {
         stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, MODELSPEC_NATIVE_THREADS: String(o.threads) },
+        env: o.threads > 0 ? { ...process.env, MODELSPEC_NATIVE_THREADS: String(o.threads) } : process.env,
       });
       const k = { p, lines: [] as ChildMessage[], err: '', waiters: [] as (() => void)[] };
       let buf = '';

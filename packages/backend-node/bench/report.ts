@@ -151,20 +151,21 @@ export function renderReport(r: BenchResults): string {
     md.push(
       '## Trials in parallel',
       '',
-      `Independent trials (a reproduction's seeds, a search's folds) one after another, each with every engine thread (the native column above), ` +
-        `or ${n} at once in ${n} processes with one thread each (\`reproduce --workers ${n}\`): each spec's steps timed in ${n} native processes started together, warm. ` +
-        `Trials per second of the parallel way over the sequential one = ${n} x (sequential step time) / (slowest parallel process's step time); above 1: \`--workers ${n}\` is faster.`,
+      `Independent trials (a reproduction's seeds, a search's folds) one after another, each with every engine thread, ` +
+        `or ${n} at once in ${n} processes with one thread each (\`reproduce --workers ${n}\`). Both ways in fresh native processes, as a reproduction runs them ` +
+        '(this benchmark\'s own process, which holds every engine and model above, times the same steps slower: the epoch table\'s native column): ' +
+        `each spec's steps timed in one process alone, then in ${n} processes started together, warm. ` +
+        `Trials per second of the parallel way over the sequential one = ${n} x (one process's step time) / (slowest parallel process's step time); above 1: \`--workers ${n}\` is faster.`,
       '',
       table(['spec', 'one trial, every thread', `${n} trials at once, each`, 'trials/s ratio'], r.parallel.map((p) => {
-        const seq = r.epoch(p.spec, 'native');
         const slowest = Math.max(...p.perProcess.map((t) => t.secondsPerStep));
-        return [p.spec, seq ? fmtMs(seq.secondsPerStep) : 'n/a', p.perProcess.map((t) => fmtMs(t.secondsPerStep)).join(', '), seq ? `${((n * seq.secondsPerStep) / slowest).toFixed(2)}x` : 'n/a'];
+        return [p.spec, fmtMs(p.single.secondsPerStep), p.perProcess.map((t) => fmtMs(t.secondsPerStep)).join(', '), `${((n * p.single.secondsPerStep) / slowest).toFixed(2)}x`];
       })),
       '',
     );
   }
   if (r.tableTimes.length) {
-    const how = (t: TableTime) => (t.concurrency > 1 ? `${t.engine}, ${t.concurrency} trials at once (\`--workers ${t.concurrency}\`)` : `${t.engine}, one trial after another`);
+    const how = (t: TableTime) => (t.concurrency > 1 ? `${t.engine}, ${t.concurrency} trials at once (\`--workers ${t.concurrency}\`, step times from "Trials in parallel")` : `${t.engine}, one trial after another`);
     const hours = (x: number) => `${(x / 3600).toFixed(2)} h`;
     md.push(
       '## The whole published table',
@@ -172,6 +173,7 @@ export function renderReport(r: BenchResults): string {
       "The training time of `modelspec reproduce specs/`, computed from the step times above: every spec's seeds (its `reproduce.seeds`) x its epochs x its epoch time, " +
         "plus, for a spec whose reproduction runs its search, every candidate on every fold for the spec's epochs on a fold's examples (a candidate's step time: the spec's, scaled by the candidate's training flops over the spec's). " +
         'With trials at once, the seeds take ceil(seeds / processes) rounds and a search its trials\' sum over the processes, at the step time measured while the processes ran together. ' +
+        '"native (a process per reproduction)" takes its step times from the one-process column of "Trials in parallel" (a fresh process, as `modelspec reproduce` runs), the other lines from the epoch table. ' +
         'Not included: loading data, validation and test passes, and epochs that early stopping saves (so an upper bound on training, a lower bound on wall time).',
       '',
       ...r.tableTimes.map((t) => `- **${how(t)}: ${hours(t.totalSeconds)}** (${fmtDuration(t.totalSeconds)})${t.missing.length ? `, leaving out ${t.missing.join(', ')} (no step time)` : ''}`),
