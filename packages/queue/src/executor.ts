@@ -51,14 +51,20 @@ export function queueExecutor(o: QueueExecutorOptions): Executor {
   const open = async () => {
     await closing;
     const queue = new Queue(name, { connection: connectionOptions(target) });
-    const events = new QueueEvents(name, { connection: connectionOptions(target) });
-    events.on('progress', ({ jobId, data }) => waiters.get(jobId)?.onEvent?.(data as unknown as RunEvent));
-    events.on('completed', ({ jobId }) => waiters.get(jobId)?.done({ ok: true }));
-    events.on('failed', ({ jobId, failedReason }) => waiters.get(jobId)?.done({ ok: false, reason: failedReason }));
+    let events: QueueEvents | null = null;
     try {
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+      // QueueEvents reads the event stream from its first read on ('$'), which can come after a job that ends at
+      // once (a refusal) has ended: it starts from the stream's last entry now, before any job of ours is added
+      // (the Redis backend's client is ioredis; BullMQ's own client type leaves its stream reads out)
+      const client = (await queue.backend.client) as unknown as { xrevrange(key: string, end: string, start: string, count: 'COUNT', n: number): Promise<[string, string[]][]> };
+      const last = await client.xrevrange(queue.keys['events']!, '+', '-', 'COUNT', 1);
+      events = new QueueEvents(name, { connection: connectionOptions(target), lastEventId: last[0]?.[0] ?? '0-0' });
+      events.on('progress', ({ jobId, data }) => waiters.get(jobId)?.onEvent?.(data as unknown as RunEvent));
+      events.on('completed', ({ jobId }) => waiters.get(jobId)?.done({ ok: true }));
+      events.on('failed', ({ jobId, failedReason }) => waiters.get(jobId)?.done({ ok: false, reason: failedReason }));
+      await events.waitUntilReady();
     } catch (e) {
-      await Promise.allSettled([queue.close(), events.close()]);
+      await Promise.allSettled([queue.close(), events?.close()]);
       throw new RunError('queue-unreachable', `cannot reach the queue at ${target.shown}: ${(e as Error).message}`, 'start Redis there (redis-server), or check the host, port and password');
     }
     return { queue, events };
@@ -71,7 +77,6 @@ export function queueExecutor(o: QueueExecutorOptions): Executor {
     // listening before looking, so that an end between the look and the wait is not missed
     waiters.set(job.id, { done: settle, ...(onEvent ? { onEvent } : {}) });
     let stopPoll: ReturnType<typeof setInterval> | null = null;
-    let statePoll: ReturnType<typeof setInterval> | null = null;
     try {
       let existing = await queue.getJob(job.id);
       if (existing) {
@@ -96,21 +101,7 @@ export function queueExecutor(o: QueueExecutorOptions): Executor {
         if (!o.signal) return;
         stopPoll = setInterval(() => o.signal!.aborted && resolve('stopped'), 200);
       });
-      // QueueEvents reads the event stream from when its first read began, which can be after a job
-      // that ends at once (a refusal) has ended: the job's own state is looked at too, every second
-      const ended = new Promise<{ ok: true } | { ok: false; reason: string }>((resolve) => {
-        statePoll = setInterval(() => {
-          void queue
-            .getJob(job.id)
-            .then(async (bj) => {
-              const state = bj ? await bj.getState() : null;
-              if (state === 'completed') resolve({ ok: true });
-              else if (state === 'failed') resolve({ ok: false, reason: bj!.failedReason });
-            })
-            .catch(() => {});
-        }, 1000);
-      });
-      const r = await Promise.race([finished, ended, stopped]);
+      const r = await Promise.race([finished, stopped]);
       if (r === 'stopped') {
         const bj = await queue.getJob(job.id);
         if (bj && ['waiting', 'prioritized', 'delayed'].includes(await bj.getState())) await bj.remove().catch(() => {});
@@ -124,7 +115,6 @@ export function queueExecutor(o: QueueExecutorOptions): Executor {
       return outcome;
     } finally {
       if (stopPoll) clearInterval(stopPoll);
-      if (statePoll) clearInterval(statePoll);
       waiters.delete(job.id);
     }
   };
