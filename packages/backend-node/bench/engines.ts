@@ -246,7 +246,6 @@ async function main() {
     throughput: tp.median,
     torchRows: torches.map((t) => t.label),
     sgemm,
-    mlpFlopsPerSample: trainFlopsPerSample('mlp'),
     flopsPerSample: { MLP: trainFlopsPerSample('mlp'), CNN: trainFlopsPerSample('cnn') },
     costs,
     tableTimes,

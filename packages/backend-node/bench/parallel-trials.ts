@@ -45,7 +45,7 @@ async function child(specFile: string, engineName: string, maxSteps: number, max
 /** Trains `spec` in `processes` processes at once (each with `threads` engine threads, 0: the engine's default); a string says why it failed. */
 export async function parallelTrials(specFile: string, name: string, o: { engine: string; processes: number; threads: number; maxSteps: number; maxSeconds: number }): Promise<{ spec: string; perProcess: StepTiming[] } | string> {
   const script = fileURLToPath(import.meta.url);
-  const kids: { p: ChildProcess; lines: ChildMessage[]; err: string; wait: (pred: (m: ChildMessage) => boolean) => Promise<ChildMessage> }[] = [];
+  const kids: { p: ChildProcess; wait: (pred: (m: ChildMessage) => boolean) => Promise<ChildMessage> }[] = [];
   try {
     for (let i = 0; i < o.processes; i++) {
       const p = spawn(process.execPath, [...process.execArgv, script, specFile, o.engine, String(o.maxSteps), String(o.maxSeconds)], {
@@ -79,7 +79,7 @@ export async function parallelTrials(specFile: string, name: string, o: { engine
           };
           check();
         });
-      kids.push({ p, lines: k.lines, get err() { return k.err; }, wait });
+      kids.push({ p, wait });
     }
     await Promise.all(kids.map((k) => k.wait((m) => !!m.ready)));
     for (const k of kids) k.p.stdin!.write('go\n');

@@ -24,7 +24,6 @@ export interface BenchResults {
   /** PyTorch rows; the first is the anchor. */
   torchRows: string[];
   sgemm: SgemmResult[];
-  mlpFlopsPerSample: number;
   /** Training FLOPs per sample of the throughput models, by the cells' model label ("MLP", "CNN"). */
   flopsPerSample: Record<string, number>;
   /** Every spec's training FLOPs, seeds, epochs and search. */

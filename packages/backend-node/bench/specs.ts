@@ -42,18 +42,20 @@ function trainCount(v: LoadedSpec['spec']['data']['validation']): { n: number; s
   return { n: FULL_TRAIN, split: `${v.type} → ${fmt(FULL_TRAIN)}` };
 }
 
+/** Reads a spec's `extends` base, relative to the file that names it. */
+export const readSpecFile = async (p: string, from: string) => {
+  const abs = resolve(dirname(from), p);
+  return { text: readFileSync(abs, 'utf8'), file: abs };
+};
+
 /** Every spec in `dir`, loaded like `modelspec train` loads it (`extends` resolved). */
 export async function loadPublishedSpecs(dir: string): Promise<{ specs: PublishedSpec[]; failed: { file: string; reason: string }[] }> {
   const loader = createSpecLoader(registries);
-  const read = async (p: string, from: string) => {
-    const abs = resolve(dirname(from), p);
-    return { text: readFileSync(abs, 'utf8'), file: abs };
-  };
   const specs: PublishedSpec[] = [];
   const failed: { file: string; reason: string }[] = [];
   for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
     const file = join(dir, name);
-    const r = await loader.loadComposed(readFileSync(file, 'utf8'), file, read);
+    const r = await loader.loadComposed(readFileSync(file, 'utf8'), file, readSpecFile);
     if (!r.ok) {
       failed.push({ file: name, reason: r.issues.filter((i) => i.severity === 'error').map((i) => i.message)[0] ?? 'does not load' });
       continue;

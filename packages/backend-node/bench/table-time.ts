@@ -4,18 +4,11 @@
  * candidate of a spec's search), and the training time of a full
  * `modelspec reproduce specs/` on one engine.
  */
-import * as tfl from '@tensorflow/tfjs-layers';
 import { compileModel, createSpecLoader, sampleCandidates } from '@modelspec/core';
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { PublishedSpec, StepTiming } from './specs.js';
-import { registries } from './specs.js';
-import { forwardMacs } from './throughput.js';
-
-/** Training FLOPs per example of a compiled model: 3 x forward (forward + backward), 2 flops per multiply-add of its kernels. */
-export function modelTrainFlops(model: tfl.LayersModel): number {
-  return 3 * 2 * forwardMacs(model);
-}
+import { readSpecFile, registries } from './specs.js';
+import { modelTrainFlops } from './throughput.js';
 
 export interface SpecCost {
   name: string;
@@ -38,10 +31,6 @@ export interface SpecCost {
 /** Each spec's FLOPs, seeds and epochs, and its search's candidates (sampled as `reproduce` samples them). */
 export async function specCosts(specs: readonly PublishedSpec[]): Promise<SpecCost[]> {
   const loader = createSpecLoader(registries);
-  const read = async (p: string, from: string) => {
-    const abs = resolve(dirname(from), p);
-    return { text: readFileSync(abs, 'utf8'), file: abs };
-  };
   const flopsOf = (s: PublishedSpec['loaded']) => {
     const m = compileModel(s.spec, s.check.graph, registries);
     try {
@@ -57,7 +46,7 @@ export async function specCosts(specs: readonly PublishedSpec[]): Promise<SpecCo
     if (spec.search && spec.reproduce.search) {
       const candidates: { params: Record<string, unknown>; flopsPerExample: number }[] = [];
       for (const params of sampleCandidates(spec.search)) {
-        const r = await loader.loadComposed(readFileSync(p.file, 'utf8'), p.file, read, { overrides: params });
+        const r = await loader.loadComposed(readFileSync(p.file, 'utf8'), p.file, readSpecFile, { overrides: params });
         if (!r.ok) throw new Error(`${p.name}: search candidate ${JSON.stringify(params)} does not load`);
         candidates.push({ params, flopsPerExample: flopsOf(r) });
       }
