@@ -1,18 +1,25 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { cpus, platform, release, arch } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { ReportEnvironment, RunOutcome } from '@modelspec/core';
 import { VERSION } from './version.js';
 
 const run = promisify(execFile);
 
-/** The commit of the working tree modelspec runs in; "unknown" outside a git repository or without git. */
-export async function gitCommit(cwd = process.cwd()): Promise<string> {
+/**
+ * The commit of the working tree modelspec runs in; "unknown" outside a git
+ * repository or without git. Changes to `outputs` (what modelspec itself
+ * writes there: REPRODUCTIONS.md after each spec of `reproduce specs/
+ * --write-table`, the reports) do not count as uncommitted changes.
+ */
+export async function gitCommit(cwd = process.cwd(), outputs: readonly string[] = []): Promise<string> {
   try {
     const head = (await run('git', ['rev-parse', 'HEAD'], { cwd, timeout: 10_000 })).stdout.trim();
-    const dirty = (await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, timeout: 30_000 })).stdout.trim();
+    const excluded = outputs.map((p) => relative(cwd, resolve(cwd, p))).filter((p) => p && !p.startsWith('..') && !isAbsolute(p));
+    const pathspec = excluded.length ? ['--', '.', ...excluded.map((p) => `:(exclude)${p}`)] : [];
+    const dirty = (await run('git', ['status', '--porcelain', '--untracked-files=no', ...pathspec], { cwd, timeout: 30_000 })).stdout.trim();
     return dirty ? `${head} + uncommitted changes` : head;
   } catch {
     return 'unknown';
@@ -38,7 +45,8 @@ export type RunPlace = { location: string | null; engine?: { name: string; detai
  * checksums as the runs recorded them in their environment.json (the machine
  * that ran them: a queue worker's, say), and this working tree's git commit.
  */
-export async function reportEnvironment(outcomes: readonly (RunOutcome | RunPlace)[]): Promise<ReportEnvironment> {
+/** `outputs`: the files and folders the command writes in the working tree (see gitCommit). */
+export async function reportEnvironment(outcomes: readonly (RunOutcome | RunPlace)[], outputs: readonly string[] = []): Promise<ReportEnvironment> {
   const files: EnvironmentFile[] = [];
   for (const o of outcomes) {
     if (!o.location) continue;
@@ -65,6 +73,6 @@ export async function reportEnvironment(outcomes: readonly (RunOutcome | RunPlac
     os: os?.platform ? `${os.platform} ${os.release ?? ''} ${os.arch ?? ''}`.replace(/\s+/g, ' ').trim() : `${platform()} ${release()} ${arch()}`,
     datasets,
     plugins: [...new Set(files.flatMap((f) => (f.plugins ?? []).map((p) => `${p.name}@${p.version}`)))],
-    gitCommit: await gitCommit(),
+    gitCommit: await gitCommit(process.cwd(), outputs),
   };
 }

@@ -167,6 +167,12 @@ describe('killed and resumed runs', () => {
     expect(again.err).toMatch(/e-shallow seed 1 \(1\/2\)\]: already ran to the end/);
     expect(again.err).toMatch(/e-shallow seed 2 \(2\/2\)\]: already ran to the end/);
     expect(hashes(JSON.parse(again.out))).toEqual(want);
+    // both took two sittings: a-mlp1 was killed in the first, e-shallow's seeds it made were reused in the second
+    const reps = JSON.parse(again.out) as { spec: { name: string }; sittings?: number; wallSeconds: number }[];
+    expect(reps.map((r) => [r.spec.name, r.sittings])).toEqual([['e-shallow', 2], ['a-mlp1', 2]]);
+    const ledger = JSON.parse(readFileSync(join(dir, 'r', '.sittings', 'e-shallow.json'), 'utf8')) as { sittings: { seconds: number; ended: string }[] };
+    expect(ledger.sittings.map((x) => x.ended)).toEqual(['finished', 'finished']);
+    expect(reps[0]!.wallSeconds).toBeCloseTo(ledger.sittings[0]!.seconds + ledger.sittings[1]!.seconds, 6);
     const runs = JSON.parse(modelspec(['runs', '--out', 'r', '--json']).out) as { spec: string; status: string }[];
     expect(runs.filter((r) => r.status === 'completed')).toHaveLength(4); // no seed ran twice to completion
   });

@@ -106,7 +106,7 @@ export { aggregateConfusion, curvePoints } from './report/aggregate.js';
 export type { AggregateConfusion, CurvePoint, Split } from './report/aggregate.js';
 export { curvesChart, confusionChart, figuresChart, CHART_FONT, SPLIT_COLORS, VERDICT_COLORS } from './report/charts.js';
 export type { VegaLiteSpec } from './report/charts.js';
-export { METRIC_LABELS, VERDICT_WORDS, TONE_COLORS, formatCount, formatFigure, formatDifference, formatMeanStd, formatDuration, formatDate, explainFigure, verdictSentence, shownVerdict, overallDecision, statisticsSentence } from './report/format.js';
+export { METRIC_LABELS, VERDICT_WORDS, TONE_COLORS, formatCount, formatFigure, formatDifference, formatMeanStd, formatDuration, wallTime, formatDate, explainFigure, verdictSentence, shownVerdict, overallDecision, statisticsSentence } from './report/format.js';
 export type { Tone } from './report/format.js';
 export { reproductionMarkdown, REPORT_IMAGES } from './report/markdown.js';
 export type { MarkdownOptions, ReportImage } from './report/markdown.js';

@@ -5,6 +5,7 @@ import {
   formatDifference,
   formatDate,
   formatDuration,
+  wallTime,
   formatFigure,
   formatMeanStd,
   environmentRows,
@@ -174,7 +175,7 @@ export function reportHtml(r: Reproduction, svgs: ReportSvgs): string {
   const head = reduced ? badge(TONE_COLORS.neutral, 'reduced run: no verdict', true) : badge(VERDICT_COLORS[decision], VERDICT_WORDS[decision], true);
   const env: [string, string][] = [
     ['Seeds', `${r.runs.length} (${seeds})`],
-    ['Wall time', formatDuration(r.wallSeconds)],
+    ['Wall time', wallTime(r)],
     ['Training time (sum over seeds)', formatDuration(r.runs.reduce((a, x) => a + x.trainSeconds, 0))],
     ['Classes', r.classNames.join(', ')],
     ...environmentRows(r),

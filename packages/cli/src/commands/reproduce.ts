@@ -13,6 +13,7 @@ import { EXIT } from '../exit-codes.js';
 import { renderRunEvent } from '../events.js';
 import { checkOutDir } from '../output-dir.js';
 import { reportEnvironment } from '../report-environment.js';
+import { openSitting, sittingKey, type OpenSitting } from '../sittings.js';
 
 export interface ReproduceOptions {
   reports: string;
@@ -138,7 +139,9 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       // one per seed: with --queue or --workers several seeds run at once
       const progress = new Map<number, Progress>();
       let result;
+      let sitting: OpenSitting | null = null;
       try {
+        sitting = await openSitting(resolve(o.out), base.spec.name, sittingKey({ spec: base.spec, seeds, maxSeeds: o.maxSeeds ?? null, engine: o.engine ?? null, conditions: conditions(o) }), { fresh: !!o.fresh });
         const throughSearch = base.spec.reproduce.search && base.spec.search;
         const searchSettings = throughSearch ? base.spec.search! : null;
         result = await reproduce(
@@ -180,6 +183,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
         );
       } catch (e) {
         // One spec that cannot run (its data is missing, say) does not stop the others.
+        await sitting?.end('interrupted');
         if (!(e instanceof ModelspecError)) throw e;
         failed.push(base.spec.name);
         io.err(`${base.spec.name}: cannot be reproduced here: ${e.message}${e.hint ? `\n  fix: ${e.hint}` : ''}`);
@@ -190,8 +194,14 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
         continue;
       }
       const rep = result.reproduction;
+      const total = await sitting!.end(rep && !result.interrupted ? 'finished' : 'interrupted', rep?.wallSeconds);
       if (!rep) break;
-      rep.environment = await reportEnvironment(result.outcomes);
+      if (!result.interrupted) {
+        // a reproduction that took several sittings (interrupted, then run again) reports them all
+        rep.wallSeconds = total.seconds;
+        if (total.sittings > 1) rep.sittings = total.sittings;
+      }
+      rep.environment = await reportEnvironment(result.outcomes, [resolve(o.reports), resolve('REPRODUCTIONS.md')]);
       reproductions.push(rep);
       if (!o.json) for (const l of formatReproduction(rep)) io.out(l);
       const reportDir = await uniqueDir(resolve(o.reports), `${rep.spec.name}-${rep.date.slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`);

@@ -54,6 +54,12 @@ export function formatDuration(s: number): string {
   return m < 60 ? `${m} min ${Math.round(s - m * 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** A reproduction's wall time, and over how many sittings when it was interrupted and resumed. */
+export function wallTime(r: Pick<Reproduction, 'wallSeconds' | 'sittings'>): string {
+  const n = r.sittings ?? 1;
+  return n > 1 ? `${formatDuration(r.wallSeconds)} over ${n} sittings (stopped and run again, each going on from the runs the earlier ones made)` : formatDuration(r.wallSeconds);
+}
+
 const isAccuracyLike = (k: MetricKey) => !k.endsWith('Loss');
 
 /**

@@ -1,5 +1,5 @@
 import { aggregateConfusion, type AggregateConfusion } from './aggregate.js';
-import { explainFigure, formatCount, formatDate, formatFigure, formatMeanStd, METRIC_LABELS, formatDuration, formatDifference, overallDecision, shownVerdict, statisticsSentence, VERDICT_WORDS, verdictSentence } from './format.js';
+import { explainFigure, formatCount, formatDate, formatFigure, formatMeanStd, METRIC_LABELS, formatDuration, formatDifference, wallTime, overallDecision, shownVerdict, statisticsSentence, VERDICT_WORDS, verdictSentence } from './format.js';
 import { environmentRows, searchLines, seedPlanSentence } from './provenance.js';
 import type { Reproduction, RunSummary } from './types.js';
 import type { MetricKey } from '../spec/sections.js';
@@ -99,7 +99,7 @@ function runsSection(r: Reproduction): string[] {
   ]);
   const seeds = r.runs.map((x) => x.seed).join(', ');
   return [
-    `${count(r.runs.length, 'seed')} (${seeds}) on ${r.engine || 'an unknown engine'}; ${formatDate(r.date)}; wall time ${formatDuration(r.wallSeconds)}.`,
+    `${count(r.runs.length, 'seed')} (${seeds}) on ${r.engine || 'an unknown engine'}; ${formatDate(r.date)}; wall time ${wallTime(r)}.`,
     '',
     table(['Seed', 'Engine', 'Epochs', 'Stopped', 'Training time', ...keys.map((k) => METRIC_LABELS[k]), 'Weights SHA-256'], rows, ['r', 'l', 'r', 'l', 'r', ...keys.map(() => 'r' as const), 'l']),
   ];

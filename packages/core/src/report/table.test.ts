@@ -30,3 +30,32 @@ describe('renderReproductionsTable', () => {
     expect(renderReproductionsTable(rows.slice(0, 1), ['good'])).not.toContain('Not reproduced, and why');
   });
 });
+
+describe('a row\'s wall time and provenance', () => {
+  const base = row('x', 'reproduced', [acc(0.88, 0.885, 'reproduced')]);
+  const line = (r: TableRow) => renderReproductionsTable([r], ['x']).split('\n').find((l) => l.startsWith('| **x**'))!;
+
+  it('shows one sitting as a plain duration, and several as their sum with their count', () => {
+    expect(line(base)).toContain('| 2 min | native | 2026-11-22 |');
+    expect(line({ ...base, wallSeconds: 5 * 3600, sittings: 3 })).toContain('| 5.0 h (3 sittings) | native |');
+  });
+
+  it('names the commit that produced the row beside its date, and a working tree with changes', () => {
+    const sha = '6c6cd39f0e8d2b1a4c5e7f9a0b1c2d3e4f5a6b7c';
+    expect(line({ ...base, commit: sha })).toContain('| 2026-11-22, 6c6cd39 |');
+    expect(line({ ...base, commit: `${sha} + uncommitted changes` })).toContain('| 2026-11-22, 6c6cd39 + changes |');
+    expect(line({ ...base, commit: 'unknown' })).toContain('| 2026-11-22, unknown |');
+  });
+});
+
+describe('what the seeds say', () => {
+  it('lists, under the table, each figure\'s sentence on what the seeds allow us to conclude, for the rows that have one', () => {
+    const said = 'Test accuracy: over 3 seeds, the published 20.42% lies inside the 95% prediction interval for one new run (10.00% to 40.00%), so it is a plausible single run of this spec.';
+    const rows = [row('kept', 'not-reproduced', [{ ...acc(0.2042, 0.2724, 'not-reproduced'), said }]), row('old', 'reproduced', [acc(0.88, 0.885, 'reproduced')])];
+    const md = renderReproductionsTable(rows, ['kept', 'old']);
+    const tail = md.slice(md.indexOf('## What the seeds say'));
+    expect(tail).toContain(`- **kept** ([report](reports/kept/report.md))\n  - ${said}`);
+    expect(tail).not.toContain('**old**'); // a row written before the sentences were kept
+    expect(renderReproductionsTable(rows.slice(1), ['old'])).not.toContain('## What the seeds say');
+  });
+});

@@ -1,5 +1,5 @@
 import type { Reproduction } from './types.js';
-import { overallDecision } from './format.js';
+import { overallDecision, statisticsSentence } from './format.js';
 
 /** One spec's line in REPRODUCTIONS.md, as data (kept in a JSON file so partial runs update their rows only). */
 export interface TableRow {
@@ -17,6 +17,8 @@ export interface TableRow {
     decision?: string | null;
     /** Whether the published value lies in the seeds' 95% prediction interval for one new run. */
     plausible?: boolean | null;
+    /** What the seeds allow us to conclude about the figure, in words (the report's sentence); absent in rows written before it was kept. */
+    said?: string | null;
   }[];
   verdict: string;
   /** The verdict once the seeds are heard (see report.json's decision). */
@@ -24,8 +26,12 @@ export interface TableRow {
   seeds: number[];
   epochs: number;
   wallSeconds: number;
+  /** Sittings the reproduction took (interrupted, then resumed); absent: one. */
+  sittings?: number;
   engine: string;
   date: string;
+  /** The git commit of the code that produced the row (report.json's environment.gitCommit); absent in rows written before it was kept. */
+  commit?: string;
   report: string | null;
   /** Why nothing was measured, for a spec that could not run here. */
   note?: string;
@@ -45,14 +51,17 @@ export function tableRow(r: Reproduction, report: string | null): TableRow {
       verdict: f.verdict,
       decision: f.statistics?.decision ?? null,
       plausible: f.statistics ? f.statistics.publishedInPredictionInterval : null,
+      said: statisticsSentence(f),
     })),
     verdict: r.verdict,
     decision: overallDecision(r),
     seeds: r.runs.map((x) => x.seed),
     epochs: r.spec.training.epochs,
     wallSeconds: r.wallSeconds,
+    ...(r.sittings && r.sittings > 1 ? { sittings: r.sittings } : {}),
     engine: r.engine,
     date: r.date.slice(0, 10),
+    ...(r.environment ? { commit: r.environment.gitCommit } : {}),
     report,
   };
 }
@@ -78,6 +87,10 @@ export function unmeasuredRow(spec: Reproduction['spec'], specFile: string, why:
 const isLoss = (m: string) => m.toLowerCase().includes('loss');
 const fmt = (v: number, m: string) => (isLoss(m) ? v.toFixed(4) : `${(v * 100).toFixed(2)}%`);
 const duration = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
+const wall = (r: TableRow) => `${duration(r.wallSeconds)}${r.sittings && r.sittings > 1 ? ` (${r.sittings} sittings)` : ''}`;
+/** A commit as the table shows it: its first 7 hex digits, and whether the working tree had changes. */
+const shortCommit = (c: string) => (/^[0-9a-f]{40}/.test(c) ? c.slice(0, 7) + (c.length > 40 ? ' + changes' : '') : c);
+const dated = (r: TableRow) => (r.commit ? `${r.date}, ${shortCommit(r.commit)}` : r.date);
 const VERDICT: Record<string, string> = { reproduced: '✅ reproduced', 'not-reproduced': '❌ not reproduced', 'not-measured': '⚠️ not measured', 'nothing-published': '— nothing published' };
 
 /**
@@ -97,6 +110,9 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], e
     'A figure is reproduced when the difference is within its tolerance (see each spec\'s `reference`);',
     'inconclusive when the 95% interval of the mean crosses the edge of the tolerance (the seeds spread too widely to decide).',
     'Plausible: the published value lies inside the seeds\' 95% prediction interval for one new run.',
+    'Wall time: from the reproduction\'s first trial to its verdict. A reproduction may be stopped and run again over several sittings',
+    '(`modelspec reproduce` reuses every seed and search fold that finished, and resumes an unfinished seed from its last checkpoint);',
+    'its wall time is then the sum of its sittings, and says how many. Beside the date: the git commit of the code that produced the row.',
     '',
     '| spec | figure | published (source) | measured | verdict | plausible | seeds | epochs | wall time | engine | date | report |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -110,7 +126,7 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], e
       const verdict = f.decision === 'inconclusive' ? `❓ inconclusive (mean ${f.verdict === 'reproduced' ? 'within' : 'outside'} tolerance)` : (VERDICT[f.verdict] ?? f.verdict);
       const plausible = f.plausible == null ? '—' : f.plausible ? 'yes' : 'no';
       lines.push(
-        `| ${i === 0 ? `**${r.spec}**` : ''} | ${f.metric} | ${published} | ${measured} | ${verdict}${i === 0 && r.note ? `: ${r.note.replace(/\|/g, '\\|').replace(/\n/g, ' ')}` : ''} | ${plausible} | ${i === 0 ? r.seeds.join(', ') : ''} | ${i === 0 ? r.epochs : ''} | ${i === 0 ? duration(r.wallSeconds) : ''} | ${i === 0 ? r.engine : ''} | ${i === 0 ? r.date : ''} | ${i === 0 && r.report ? `[report](${r.report})` : ''} |`,
+        `| ${i === 0 ? `**${r.spec}**` : ''} | ${f.metric} | ${published} | ${measured} | ${verdict}${i === 0 && r.note ? `: ${r.note.replace(/\|/g, '\\|').replace(/\n/g, ' ')}` : ''} | ${plausible} | ${i === 0 ? r.seeds.join(', ') : ''} | ${i === 0 ? r.epochs : ''} | ${i === 0 ? wall(r) : ''} | ${i === 0 ? r.engine : ''} | ${i === 0 ? dated(r) : ''} | ${i === 0 && r.report ? `[report](${r.report})` : ''} |`,
       );
     });
   }
@@ -124,6 +140,14 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], e
       const why = explanations[r.spec]?.replace(/\s+/g, ' ').trim();
       lines.push('', `- **${r.spec}**: ${misses.join('; ')}.${r.report ? ` [report](${r.report})` : ''}`);
       lines.push(why ? `  The spec's account of the published figures: ${why}` : '  The spec gives no account of its published figures.');
+    }
+  }
+  const said = sorted.filter((r) => r.figures.some((f) => f.said));
+  if (said.length) {
+    lines.push('', '## What the seeds say', '', 'For each published figure: whether the published run is a plausible draw from what the seeds measured, and whether the seeds are enough to decide the tolerance verdict.');
+    for (const r of said) {
+      lines.push('', `- **${r.spec}**${r.report ? ` ([report](${r.report}))` : ''}`);
+      for (const f of r.figures) if (f.said) lines.push(`  - ${f.said}`);
     }
   }
   const missing = allSpecs.filter((s) => !rows.some((r) => r.spec === s));

@@ -95,7 +95,10 @@ export interface Reproduction {
   verdict: Verdict;
   engine: string;
   date: string;
+  /** From the first trial to the verdict; for a reproduction interrupted and run again, the sum of its sittings. */
   wallSeconds: number;
+  /** How many sittings the reproduction took (an interrupted one resumes where it stopped); absent: one. */
+  sittings?: number;
   /**
    * How the runs departed from the spec as published (`--limit 1000`, `--epochs 2`,
    * `--set ...`). Non-empty means a reduced run: its verdicts say little about the paper.
