@@ -4,7 +4,7 @@ import { machineRows, mib } from './machine.js';
 import { fmtDuration, fmtInt, fmtMs, fmtSeconds, table } from './markdown.js';
 import type { PeakResult } from './peak-rss.js';
 import type { PublishedSpec, StepTiming } from './specs.js';
-import type { SpecCost, TableTime } from './table-time.js';
+import { tableFlops, type SpecCost, type TableTime } from './table-time.js';
 import type { ParallelTiming } from './parallel-trials.js';
 
 export interface BenchResults {
@@ -178,6 +178,16 @@ export function renderReport(r: BenchResults): string {
       ...r.tableTimes.map((t) => `- **${how(t)}: ${hours(t.totalSeconds)}** (${fmtDuration(t.totalSeconds)})${t.missing.length ? `, leaving out ${t.missing.join(', ')} (no step time)` : ''}`),
       '',
     );
+    const flops = tableFlops(r.specs, r.costs);
+    if (peak) {
+      const best = Math.min(...r.tableTimes.filter((t) => t.rows.length && !t.missing.length).map((t) => t.totalSeconds));
+      md.push(
+        `The floor on this machine: the table's training is ${(flops / 1e15).toFixed(2)} PFLOP (counted as for the throughput models: dense and convolution kernels only), ` +
+          `which at the sgemm peak (${peak.gflops.toFixed(1)} GFLOP/s), every step on both cores at 100% of it, takes **${hours(flops / (peak.gflops * 1e9))}**` +
+          (Number.isFinite(best) ? `; the fastest way above runs at ${((100 * flops) / (peak.gflops * 1e9) / best).toFixed(1)}% of the peak on average.` : '.'),
+        '',
+      );
+    }
     const best = [...r.tableTimes].filter((t) => t.rows.length).sort((a, b) => a.totalSeconds - b.totalSeconds)[0];
     if (best) {
       md.push(

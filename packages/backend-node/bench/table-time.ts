@@ -99,3 +99,19 @@ export function tableTime(engine: string, specs: readonly PublishedSpec[], costs
   }
   return { engine, concurrency, rows, totalSeconds: rows.reduce((a, r) => a + r.seedsSeconds + r.searchSeconds, 0), missing };
 }
+
+/**
+ * The training FLOPs of reproducing every spec (seeds x epochs x training
+ * examples x FLOPs per example, and every search candidate on every fold),
+ * counted as the throughput models are: what any engine must compute.
+ */
+export function tableFlops(specs: readonly PublishedSpec[], costs: readonly SpecCost[]): number {
+  let flops = 0;
+  for (const p of specs) {
+    const c = costs.find((x) => x.name === p.name);
+    if (!c) continue;
+    flops += c.seeds * c.epochs * p.trainExamples * c.flopsPerExample;
+    if (c.search) for (const k of c.search.candidates) flops += c.search.folds * c.search.epochs * c.search.foldExamples * k.flopsPerExample;
+  }
+  return flops;
+}
