@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineDataset, type ImageSet } from '@modelspec/core';
+import { defineDataset, mulberry32, type ImageSet } from '@modelspec/core';
 
 /**
  * cos and sin of 0°, 18°, ..., 162° as literals: Math.sin and Math.cos may
@@ -26,17 +26,8 @@ const DIRECTIONS: readonly (readonly [number, number])[] = [
 
 export const BARS_CLASSES = DIRECTIONS.map((_, c) => `${c * 18}deg`);
 
-/** mulberry32: a small seeded generator, the same numbers everywhere. */
-function generator(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** core's mulberry32: a small seeded generator, the same numbers everywhere. */
+const generator = mulberry32;
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 

@@ -63,7 +63,7 @@ export { trainModel, evaluateExamples } from './training/loop.js';
 export type { EpochRecord, TrainResult, StopReason, Examples } from './training/loop.js';
 export { summaryTable, summaryJson } from './summary.js';
 export type { SummaryJson } from './summary.js';
-export { deriveSeed } from './random.js';
+export { deriveSeed, mulberry32 } from './random.js';
 
 // Backends
 export type { Backend, EngineStatus, ModelMetadata } from './backend/backend.js';

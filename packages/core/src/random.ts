@@ -13,6 +13,23 @@ function fmix(h: number): number {
   return h >>> 0;
 }
 
+/**
+ * mulberry32: a small, fast seeded generator of floats in [0, 1), the same
+ * numbers in every environment. For synthetic data and test inputs (the
+ * conformance kit's, the engines' tests and benchmarks, the example plugin's
+ * dataset); a run's own randomness goes through tfjs with `deriveSeed`.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export function deriveSeed(seed: number, ...labels: (string | number)[]): number {
   let h = fmix(seed >>> 0 ^ 0x9e3779b9);
   for (const label of labels) {

@@ -5,22 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildThroughputModel, type EngineKind, type ThroughputModel } from '@modelspec/core';
-
-export function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { buildThroughputModel, mulberry32, type EngineKind, type ThroughputModel } from '@modelspec/core';
 
 /** A synthetic batch and its labels, the same on every engine. */
 export function syntheticBatch(kind: ThroughputModel, batch: number, seed = 7) {
-  const next = generator(seed);
+  const next = mulberry32(seed);
   const shape = kind === 'mlp' ? [batch, 784] : [batch, 28, 28, 1];
   const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, next);
   const labels = Int32Array.from({ length: batch }, () => Math.floor(next() * 10));

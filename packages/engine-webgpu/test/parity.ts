@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernelCases } from '@modelspec/conformance';
-import { generator } from '../bench/parity.js';
+import { mulberry32 } from '@modelspec/core';
 
 type Values = { shape: number[]; dtype: 'float32' | 'int32' | 'bool'; values: Float32Array | Int32Array | Uint8Array };
 type Case = { inputs: Record<string, Values> | Values[]; attrs: Record<string, unknown> };
@@ -23,7 +23,7 @@ async function run(backend: string, kernel: string, c: Case): Promise<Values[]> 
 
 /** The kit's cases for one kernel on webgpu against cpu: one line per case that differs. */
 export async function kernelProblems(kernel: string, tol: { rtol: number; atol: number }, backend = 'webgpu'): Promise<string[]> {
-  const next = generator(kernel.length * 7919 + kernel.charCodeAt(0));
+  const next = mulberry32(kernel.length * 7919 + kernel.charCodeAt(0));
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
   const cpuCases: { k: string; c: Case }[] = [];
   const gen = {

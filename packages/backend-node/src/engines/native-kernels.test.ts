@@ -12,22 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAddon } from './native-addon.js';
 import { nativeEngine } from './native.js';
 import { nativeKernelStats } from './native-kernels.js';
-import { DROPOUT_MASK_KERNEL, dropoutMaskValues } from '@modelspec/core';
+import { DROPOUT_MASK_KERNEL, dropoutMaskValues, mulberry32 } from '@modelspec/core';
 
 const load = loadAddon();
 if (!load.ok) console.warn(`[native engine tests skipped] ${load.reason}. Fix: ${load.fix}`);
 
-/** mulberry32: deterministic floats in [lo, hi). */
+/** Deterministic floats in [lo, hi) (core's mulberry32). */
 export function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let a = seed >>> 0;
+  const next = mulberry32(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * next();
   return out;
 }
 

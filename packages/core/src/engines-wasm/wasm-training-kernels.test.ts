@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './wasm-training-kernels.js';
+import { mulberry32 } from '../random.js';
 
 /**
  * The wasm training kernels against tfjs-backend-cpu: the same random inputs
@@ -17,14 +18,8 @@ type Pad = 'valid' | 'same' | tf.backend_util.ExplicitPadding;
 function rand(shape: Shape, seed: number): Float32Array {
   const n = shape.reduce((p, d) => p * d, 1);
   const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 * 2 - 1;
-  }
+  const next = mulberry32(seed);
+  for (let i = 0; i < n; i++) out[i] = next() * 2 - 1;
   return out;
 }
 
