@@ -83,7 +83,7 @@ function figuresTable(r: Reproduction): string {
   );
   const head = th([['Figure'], ['Published', true], ['Measured (mean ± std)', true], ['Seeds', true], ['Difference', true], ['Tolerance', true], ['Verdict'], ['Published run plausible?'], ['Published in']]);
   const why = r.figures.filter((f) => f.published !== null || f.note).map((f) => `<li>${e(explainFigure(f))}${f.note ? ` <em>Note: ${prose(f.note)}</em>` : ''}</li>`);
-  const said = r.figures.map(statisticsSentence).filter((x): x is string => x !== null);
+  const said = r.figures.map((f) => statisticsSentence(f)).filter((x): x is string => x !== null);
   const plan = seedPlanSentence(r);
   const seeds = said.length || plan ? `<p><strong>What the seeds allow us to conclude:</strong></p><ul class="why">${said.map((x) => `<li>${e(x)}</li>`).join('')}</ul>${plan ? `<p>${e(plan)}</p>` : ''}` : '';
   const notes = r.spec.reference?.notes ? `<p><strong>About the published figures:</strong></p><blockquote>${prose(r.spec.reference.notes)}</blockquote>` : '';

@@ -125,22 +125,24 @@ export function overallDecision(r: Pick<Reproduction, 'figures' | 'verdict'>): V
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
-const interval = ([lo, hi]: [number, number]) => `${formatFigure(lo)} to ${formatFigure(hi)}`;
 
 /**
  * What the seeds allow a reader to conclude about one figure, in words: whether
  * the published run is a plausible single run of this spec, and whether the
- * seeds pin the mean down enough for the tolerance to decide.
+ * seeds pin the mean down enough for the tolerance to decide. `o.fmt` writes a
+ * value of the figure (the report's 0.2042; REPRODUCTIONS.md's 20.42%).
  */
-export function statisticsSentence(f: FigureComparison): string | null {
+export function statisticsSentence(f: Pick<FigureComparison, 'metric' | 'published' | 'tolerance' | 'statistics'> & { measured: { values: readonly number[] } | null }, o: { fmt?: (x: number) => string } = {}): string | null {
+  const show = o.fmt ?? ((x: number) => formatFigure(x));
+  const interval = ([lo, hi]: [number, number]) => `${show(lo)} to ${show(hi)}`;
   const s: FigureStatistics | null | undefined = f.statistics;
   if (f.published === null || !f.measured) return null;
   const label = METRIC_LABELS[f.metric];
   if (!s) return f.measured.values.length === 1 ? `${label}: one seed shows no spread, so nothing can be said about how likely the published run is.` : null;
   const level = pct(s.confidence);
   const draw = s.publishedInPredictionInterval
-    ? `the published ${formatFigure(f.published)} lies inside the ${level} prediction interval for one new run (${interval(s.predictionInterval)}), so it is a plausible single run of this spec`
-    : `the published ${formatFigure(f.published)} lies outside the ${level} prediction interval for one new run (${interval(s.predictionInterval)}), so a run of this spec would rarely give it`;
+    ? `the published ${show(f.published)} lies inside the ${level} prediction interval for one new run (${interval(s.predictionInterval)}), so it is a plausible single run of this spec`
+    : `the published ${show(f.published)} lies outside the ${level} prediction interval for one new run (${interval(s.predictionInterval)}), so a run of this spec would rarely give it`;
   const band = `published ± tolerance (${interval([f.published - f.tolerance!, f.published + f.tolerance!])})`;
   const decide =
     s.decision === 'reproduced'

@@ -60,7 +60,7 @@ function figuresSection(r: Reproduction): string[] {
   ];
   const why = r.figures.filter((f) => f.published !== null || f.note).map((f) => `- ${explainFigure(f)}${f.note ? ` Note: ${f.note}` : ''}`);
   if (why.length) out.push('', ...why);
-  const seeds = r.figures.map(statisticsSentence).filter((x): x is string => x !== null);
+  const seeds = r.figures.map((f) => statisticsSentence(f)).filter((x): x is string => x !== null);
   if (seeds.length) out.push('', '**What the seeds allow us to conclude:**', '', ...seeds.map((x) => `- ${x}`));
   const plan = seedPlanSentence(r);
   if (plan) out.push('', plan);

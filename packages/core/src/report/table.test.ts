@@ -49,13 +49,16 @@ describe('a row\'s wall time and provenance', () => {
 });
 
 describe('what the seeds say', () => {
-  it('lists, under the table, each figure\'s sentence on what the seeds allow us to conclude, for the rows that have one', () => {
-    const said = 'Test accuracy: over 3 seeds, the published 20.42% lies inside the 95% prediction interval for one new run (10.00% to 40.00%), so it is a plausible single run of this spec.';
-    const rows = [row('kept', 'not-reproduced', [{ ...acc(0.2042, 0.2724, 'not-reproduced'), said }]), row('old', 'reproduced', [acc(0.88, 0.885, 'reproduced')])];
+  it('lists, under the table, each figure\'s sentence on what the seeds allow us to conclude, in the table\'s units, for the rows that have statistics', () => {
+    const statistics = { seeds: 5, confidence: 0.95, predictionInterval: [0.107, 0.3734] as [number, number], publishedInPredictionInterval: true, meanInterval: [0.1858, 0.2946] as [number, number], decision: 'inconclusive' as const, seedsToDecide: 14 };
+    const rows = [row('kept', 'not-reproduced', [{ ...acc(0.2042, 0.2402, 'not-reproduced'), tolerance: 0.01, statistics }]), row('old', 'reproduced', [acc(0.88, 0.885, 'reproduced')])];
     const md = renderReproductionsTable(rows, ['kept', 'old']);
     const tail = md.slice(md.indexOf('## What the seeds say'));
-    expect(tail).toContain(`- **kept** ([report](reports/kept/report.md))\n  - ${said}`);
-    expect(tail).not.toContain('**old**'); // a row written before the sentences were kept
+    expect(tail).toContain(
+      '- **kept** ([report](reports/kept/report.md))\n  - Test accuracy: over 5 seeds, the published 20.42% lies inside the 95% prediction interval for one new run (10.70% to 37.34%), so it is a plausible single run of this spec; ' +
+        'the 95% interval of the mean (18.58% to 29.46%) crosses the edge of published ± tolerance (19.42% to 21.42%): the seeds spread too widely for the tolerance to decide (inconclusive); at this spread about 14 seeds would decide it.',
+    );
+    expect(tail).not.toContain('**old**'); // a row written before the statistics were kept
     expect(renderReproductionsTable(rows.slice(1), ['old'])).not.toContain('## What the seeds say');
   });
 });

@@ -1,4 +1,6 @@
 import type { Reproduction } from './types.js';
+import type { FigureStatistics } from './stats.js';
+import type { MetricKey } from '../spec/sections.js';
 import { overallDecision, statisticsSentence } from './format.js';
 
 /** One spec's line in REPRODUCTIONS.md, as data (kept in a JSON file so partial runs update their rows only). */
@@ -17,8 +19,9 @@ export interface TableRow {
     decision?: string | null;
     /** Whether the published value lies in the seeds' 95% prediction interval for one new run. */
     plausible?: boolean | null;
-    /** What the seeds allow us to conclude about the figure, in words (the report's sentence); absent in rows written before it was kept. */
-    said?: string | null;
+    /** The figure's tolerance, and what its seeds say (report.json's statistics), for the words under the table; absent in rows written before they were kept. */
+    tolerance?: number | null;
+    statistics?: FigureStatistics | null;
   }[];
   verdict: string;
   /** The verdict once the seeds are heard (see report.json's decision). */
@@ -51,7 +54,8 @@ export function tableRow(r: Reproduction, report: string | null): TableRow {
       verdict: f.verdict,
       decision: f.statistics?.decision ?? null,
       plausible: f.statistics ? f.statistics.publishedInPredictionInterval : null,
-      said: statisticsSentence(f),
+      tolerance: f.tolerance,
+      statistics: f.statistics ?? null,
     })),
     verdict: r.verdict,
     decision: overallDecision(r),
@@ -142,12 +146,14 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], e
       lines.push(why ? `  The spec's account of the published figures: ${why}` : '  The spec gives no account of its published figures.');
     }
   }
-  const said = sorted.filter((r) => r.figures.some((f) => f.said));
+  const said = sorted
+    .map((r) => ({ r, lines: r.figures.flatMap((f) => (f.statistics && f.tolerance != null ? [statisticsSentence({ ...f, metric: f.metric as MetricKey, tolerance: f.tolerance ?? null, measured: { values: [] } }, { fmt: (v) => fmt(v, f.metric) })] : [])).filter((x): x is string => !!x) }))
+    .filter((x) => x.lines.length);
   if (said.length) {
     lines.push('', '## What the seeds say', '', 'For each published figure: whether the published run is a plausible draw from what the seeds measured, and whether the seeds are enough to decide the tolerance verdict.');
-    for (const r of said) {
+    for (const { r, lines: sentences } of said) {
       lines.push('', `- **${r.spec}**${r.report ? ` ([report](${r.report}))` : ''}`);
-      for (const f of r.figures) if (f.said) lines.push(`  - ${f.said}`);
+      for (const l of sentences) lines.push(`  - ${l}`);
     }
   }
   const missing = allSpecs.filter((s) => !rows.some((r) => r.spec === s));
