@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bin, modelspec as run, root, tempDirs } from './test-support/cli.js';
@@ -150,6 +150,31 @@ describe('killed and resumed runs', () => {
     }
     console.log(`kill points: ${POINTS}, killed mid-run: ${killed}, epochs complete when killed: ${at.join(' ')}`);
     expect(killed).toBeGreaterThanOrEqual(Math.ceil(POINTS / 2));
+  });
+
+  it('a reproduction stopped with Ctrl-C writes no report or row for its part, and the next sitting writes them with both sittings\' time', { timeout: 600_000 }, async () => {
+    const args = ['reproduce', join(root, 'specs/e-shallow.yaml'), '--seeds', '1,2', '--limit', '2000', '--test-limit', '300', '--epochs', '3', '--out', 'ci', '--reports', 'ci-reports'];
+    const r = await new Promise<{ code: number | null; err: string }>((done) => {
+      const p = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+      let err = '';
+      let sent = false;
+      p.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (!sent && /epoch 1\/3/.test(err)) {
+          sent = true;
+          setTimeout(() => p.kill('SIGINT'), 100);
+        }
+      });
+      p.on('exit', (code) => done({ code, err }));
+    });
+    expect(r.code, r.err).toBe(130);
+    expect(r.err).toMatch(/e-shallow: interrupted.*no report yet\. Run the same command again to go on: finished seeds are reused, an unfinished seed resumes from its last checkpoint/);
+    const reports = () => (existsSync(join(dir, 'ci-reports')) ? readdirSync(join(dir, 'ci-reports')) : []).filter((n) => !n.startsWith('.') && n !== 'reproductions.json');
+    expect(reports()).toEqual([]);
+    const again = modelspec([...args, '--json']);
+    expect(again.code, again.err).toBe(0);
+    expect(reports()).toHaveLength(1);
+    expect((JSON.parse(again.out) as { sittings?: number }[])[0]!.sittings).toBe(2);
   });
 
   it('a reproduction of two specs killed in the second goes on from there when run again', { timeout: 600_000 }, async () => {

@@ -97,6 +97,8 @@ export function formatReproduction(r: Reproduction): string[] {
   return lines;
 }
 
+const throughSearchOf = (spec: ResolvedModelSpec) => !!(spec.reproduce.search && spec.search);
+
 /** Each candidate of the spec's search with the spec it makes, as `modelspec search` samples them. */
 async function searchCandidates(path: string, spec: ResolvedModelSpec, o: ReproduceOptions): Promise<{ params: Candidate; spec: ResolvedModelSpec }[]> {
   const candidates: { params: Candidate; spec: ResolvedModelSpec }[] = [];
@@ -142,8 +144,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       let sitting: OpenSitting | null = null;
       try {
         sitting = await openSitting(resolve(o.out), base.spec.name, sittingKey({ spec: base.spec, seeds, maxSeeds: o.maxSeeds ?? null, engine: o.engine ?? null, conditions: conditions(o) }), { fresh: !!o.fresh });
-        const throughSearch = base.spec.reproduce.search && base.spec.search;
-        const searchSettings = throughSearch ? base.spec.search! : null;
+        const searchSettings = throughSearchOf(base.spec) ? base.spec.search! : null;
         result = await reproduce(
           {
             spec: base.spec,
@@ -195,25 +196,26 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       }
       const rep = result.reproduction;
       const total = await sitting!.end(rep && !result.interrupted ? 'finished' : 'interrupted', rep?.wallSeconds);
-      if (!rep) break;
-      if (!result.interrupted) {
-        // a reproduction that took several sittings (interrupted, then run again) reports them all
-        rep.wallSeconds = total.seconds;
-        if (total.sittings > 1) rep.sittings = total.sittings;
+      if (!rep || result.interrupted) {
+        // no report or table row for part of a reproduction: the next sitting writes them, with every seed
+        io.err(`${base.spec.name}: interrupted${rep ? ` with ${rep.runs.length} seed(s) done` : ''}; no report yet. Run the same command again to go on: finished seeds${throughSearchOf(base.spec) ? ' and search folds' : ''} are reused, an unfinished seed resumes from its last checkpoint`);
+        break;
       }
+      // a reproduction that took several sittings (interrupted, then run again) reports them all
+      rep.wallSeconds = total.seconds;
+      if (total.sittings > 1) rep.sittings = total.sittings;
       rep.environment = await reportEnvironment(result.outcomes, [resolve(o.reports), resolve('REPRODUCTIONS.md')]);
       reproductions.push(rep);
       if (!o.json) for (const l of formatReproduction(rep)) io.out(l);
       const reportDir = await uniqueDir(resolve(o.reports), `${rep.spec.name}-${rep.date.slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`);
       await renderReport(rep, reportDir);
       if (!o.json) io.out(`  report           ${shown(join(reportDir, 'report.html'))}`);
-      if (o.writeTable && !result.interrupted) {
+      if (o.writeTable) {
         const { all, explanations } = await tableContext(path);
         const file = await updateReproductionsTable(process.cwd(), resolve(o.reports), rep, relative(process.cwd(), join(reportDir, 'report.md')), all, explanations);
         if (!o.json) io.out(`  table            ${shown(file)}`);
       }
       await o.onReproduction?.(rep);
-      if (result.interrupted) break;
     }
   } finally {
     interrupt.release();
