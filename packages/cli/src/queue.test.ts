@@ -192,7 +192,7 @@ describe.skipIf(!REDIS)('trials on a Redis queue', () => {
   });
 
   it('a worker refuses what is not a run job it can run, with the reason on the job, and goes on working', { timeout: 240_000 }, async () => {
-    const spec = JSON.parse(readFileSync(join(dir, readdirSync(join(dir, 'local-runs')).map((d) => join('local-runs', d)).find((d) => !d.includes('.jobs'))!, 'spec.resolved.json'), 'utf8')) as ResolvedModelSpec;
+    const spec = JSON.parse(readFileSync(join(dir, readdirSync(join(dir, 'local-runs')).filter((d) => !d.startsWith('.')).map((d) => join('local-runs', d))[0]!, 'spec.resolved.json'), 'utf8')) as ResolvedModelSpec;
     const exec = queueExecutor({ url: `${redisUrl}/0` });
     const needsPlugin = makeJob({ spec, limit: 100, plugins: [{ name: 'modelspec-plugin-nowhere', version: '1.0.0' }] });
     await expect(exec(needsPlugin)).rejects.toMatchObject({ code: 'job-refused', message: expect.stringContaining('modelspec-plugin-nowhere@1.0.0, which this worker has not loaded') });
