@@ -49,15 +49,15 @@ function uninterrupted() {
   return baseline;
 }
 
-/** Starts a training, sends `signals` (one after another, 50 ms apart) once its first epoch is done, and waits for it to end. */
-function signalAfterFirstEpoch(out: string, signals: NodeJS.Signals[]): Promise<{ code: number | null; err: string }> {
+/** Starts modelspec, sends `signals` (one after another, 50 ms apart) once its stderr matches `when`, and waits for it to end. */
+function signalAfter(args: string[], when: RegExp, signals: NodeJS.Signals[]): Promise<{ code: number | null; err: string }> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, [bin, 'train', SPEC, ...ARGS, '--out', out], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    const p = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
     let err = '';
     let sent = false;
     p.stderr.on('data', (d: Buffer) => {
       err += d.toString();
-      if (!sent && /epoch 1\/4/.test(err)) {
+      if (!sent && when.test(err)) {
         sent = true;
         signals.forEach((s, i) => setTimeout(() => p.kill(s), 150 + 50 * i));
       }
@@ -65,6 +65,9 @@ function signalAfterFirstEpoch(out: string, signals: NodeJS.Signals[]): Promise<
     p.on('exit', (code) => done({ code, err }));
   });
 }
+
+/** A training sent `signals` once its first epoch is done. */
+const signalAfterFirstEpoch = (out: string, signals: NodeJS.Signals[]) => signalAfter(['train', SPEC, ...ARGS, '--out', out], /epoch 1\/4/, signals);
 
 describe('killed and resumed runs', () => {
   it.each([
@@ -154,19 +157,7 @@ describe('killed and resumed runs', () => {
 
   it('a reproduction stopped with Ctrl-C writes no report or row for its part, and the next sitting writes them with both sittings\' time', { timeout: 600_000 }, async () => {
     const args = ['reproduce', join(root, 'specs/e-shallow.yaml'), '--seeds', '1,2', '--limit', '2000', '--test-limit', '300', '--epochs', '3', '--out', 'ci', '--reports', 'ci-reports'];
-    const r = await new Promise<{ code: number | null; err: string }>((done) => {
-      const p = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-      let err = '';
-      let sent = false;
-      p.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-        if (!sent && /epoch 1\/3/.test(err)) {
-          sent = true;
-          setTimeout(() => p.kill('SIGINT'), 100);
-        }
-      });
-      p.on('exit', (code) => done({ code, err }));
-    });
+    const r = await signalAfter(args, /epoch 1\/3/, ['SIGINT']);
     expect(r.code, r.err).toBe(130);
     expect(r.err).toMatch(/e-shallow: interrupted.*no report yet\. Run the same command again to go on: finished seeds are reused, an unfinished seed resumes from its last checkpoint/);
     const reports = () => (existsSync(join(dir, 'ci-reports')) ? readdirSync(join(dir, 'ci-reports')) : []).filter((n) => !n.startsWith('.') && n !== 'reproductions.json');
