@@ -180,11 +180,11 @@ export function renderReport(r: BenchResults): string {
     );
     const flops = tableFlops(r.specs, r.costs);
     if (peak) {
-      const best = Math.min(...r.tableTimes.filter((t) => t.rows.length && !t.missing.length).map((t) => t.totalSeconds));
+      const fastest = Math.min(...r.tableTimes.filter((t) => t.rows.length && !t.missing.length).map((t) => t.totalSeconds));
       md.push(
         `The floor on this machine: the table's training is ${(flops / 1e15).toFixed(2)} PFLOP (counted as for the throughput models: dense and convolution kernels only), ` +
           `which at the sgemm peak (${peak.gflops.toFixed(1)} GFLOP/s), every step on both cores at 100% of it, takes **${hours(flops / (peak.gflops * 1e9))}**` +
-          (Number.isFinite(best) ? `; the fastest way above runs at ${((100 * flops) / (peak.gflops * 1e9) / best).toFixed(1)}% of the peak on average.` : '.'),
+          (Number.isFinite(fastest) ? `; the fastest way above runs at ${((100 * flops) / (peak.gflops * 1e9) / fastest).toFixed(1)}% of the peak on average.` : '.'),
         '',
       );
     }

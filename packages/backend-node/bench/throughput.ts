@@ -34,7 +34,6 @@ export function forwardMacs(model: tfl.LayersModel): number {
   return macs;
 }
 
-/** Training FLOPs per example: forward + backward ≈ 3 x forward, 2 flops per multiply-add. */
 /** Training FLOPs per example of a compiled model: 3 x forward (forward + backward), 2 flops per multiply-add of its kernels. */
 export function modelTrainFlops(model: tfl.LayersModel): number {
   return 3 * 2 * forwardMacs(model);

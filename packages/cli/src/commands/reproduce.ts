@@ -13,7 +13,7 @@ import { EXIT } from '../exit-codes.js';
 import { renderRunEvent } from '../events.js';
 import { checkOutDir } from '../output-dir.js';
 import { reportEnvironment } from '../report-environment.js';
-import { openSitting, sittingKey, type OpenSitting } from '../sittings.js';
+import { openSitting, sittingKey } from '../sittings.js';
 
 export interface ReproduceOptions {
   reports: string;
@@ -141,9 +141,8 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       // one per seed: with --queue or --workers several seeds run at once
       const progress = new Map<number, Progress>();
       let result;
-      let sitting: OpenSitting | null = null;
+      const sitting = await openSitting(resolve(o.out), base.spec.name, sittingKey({ spec: base.spec, seeds, maxSeeds: o.maxSeeds ?? null, engine: o.engine ?? null, conditions: conditions(o) }), { fresh: !!o.fresh });
       try {
-        sitting = await openSitting(resolve(o.out), base.spec.name, sittingKey({ spec: base.spec, seeds, maxSeeds: o.maxSeeds ?? null, engine: o.engine ?? null, conditions: conditions(o) }), { fresh: !!o.fresh });
         const searchSettings = throughSearchOf(base.spec) ? base.spec.search! : null;
         result = await reproduce(
           {
@@ -184,7 +183,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
         );
       } catch (e) {
         // One spec that cannot run (its data is missing, say) does not stop the others.
-        await sitting?.end('interrupted');
+        await sitting.end('interrupted');
         if (!(e instanceof ModelspecError)) throw e;
         failed.push(base.spec.name);
         io.err(`${base.spec.name}: cannot be reproduced here: ${e.message}${e.hint ? `\n  fix: ${e.hint}` : ''}`);
@@ -195,7 +194,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
         continue;
       }
       const rep = result.reproduction;
-      const total = await sitting!.end(rep && !result.interrupted ? 'finished' : 'interrupted', rep?.wallSeconds);
+      const total = await sitting.end(rep && !result.interrupted ? 'finished' : 'interrupted', rep?.wallSeconds);
       if (!rep || result.interrupted) {
         // no report or table row for part of a reproduction: the next sitting writes them, with every seed
         io.err(`${base.spec.name}: interrupted${rep ? ` with ${rep.runs.length} seed(s) done` : ''}; no report yet. Run the same command again to go on: finished seeds${throughSearchOf(base.spec) ? ' and search folds' : ''} are reused, an unfinished seed resumes from its last checkpoint`);

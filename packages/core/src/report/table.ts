@@ -146,8 +146,11 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], e
       lines.push(why ? `  The spec's account of the published figures: ${why}` : '  The spec gives no account of its published figures.');
     }
   }
+  // the report's sentence, from the row's statistics, in the table's units
+  const sentence = (f: TableRow['figures'][number]) =>
+    f.statistics && f.tolerance != null ? statisticsSentence({ ...f, metric: f.metric as MetricKey, tolerance: f.tolerance, measured: { values: [] } }, { fmt: (v) => fmt(v, f.metric) }) : null;
   const said = sorted
-    .map((r) => ({ r, lines: r.figures.flatMap((f) => (f.statistics && f.tolerance != null ? [statisticsSentence({ ...f, metric: f.metric as MetricKey, tolerance: f.tolerance ?? null, measured: { values: [] } }, { fmt: (v) => fmt(v, f.metric) })] : [])).filter((x): x is string => !!x) }))
+    .map((r) => ({ r, lines: r.figures.map(sentence).filter((x): x is string => x !== null) }))
     .filter((x) => x.lines.length);
   if (said.length) {
     lines.push('', '## What the seeds say', '', 'For each published figure: whether the published run is a plausible draw from what the seeds measured, and whether the seeds are enough to decide the tolerance verdict.');
