@@ -1,6 +1,7 @@
 export { nodeBackend } from './node-backend.js';
 export type { NodeBackendOptions } from './node-backend.js';
 export { nodeEngines, cpuEngine, wasmEngine, nativeEngine, tensorflowEngine } from './engines/index.js';
+export { setNativeThreads } from './engines/native-addon.js';
 export { nodePlugin } from './plugin.js';
 export type { Engine, EngineProbe } from './engines/engine.js';
 export { NodeDataSource } from './data/node-source.js';

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPluginHost, createSpecLoader, localExecutor, resumableExecutor, ModelspecError, type Backend, type Executor, type PluginEntry, type PluginHost, type Registries, type SpecLoader, type StopSignal } from '@modelspec/core';
@@ -25,19 +26,30 @@ export interface Composition {
    * `fresh`, a job that already ran to the end is reused and an unfinished
    * one resumed (a re-run after a crash goes on where it stopped).
    * `queue`: on the workers of that Redis queue instead; `workers`: in that
-   * many local processes (one trial and one thread each).
+   * many local processes (one trial each, sharing the cores).
    */
   executor(o: { specDir?: string; out: string; signal?: StopSignal; fresh?: boolean; queue?: string; workers?: number }): Executor;
-  /** Starts `modelspec worker --ipc` with this process's plugins (a pool's process: one native thread). */
+  /** Starts `modelspec worker --ipc` with this process's plugins (a pool's process). */
   spawnWorker(args: string[]): ReturnType<typeof fork>;
+  /** The threads a pool's processes share (processPool's `threads`); undefined when MODELSPEC_NATIVE_THREADS fixes them. */
+  poolThreads: number | undefined;
 }
 
 const BIN = fileURLToPath(new URL('../bin/modelspec.js', import.meta.url));
 
+/**
+ * The threads a pool's trials share: the cores (at most 8, as the native
+ * engine's own default), unless MODELSPEC_NATIVE_THREADS fixes each
+ * process's count.
+ */
+const poolThreads = (): number | undefined => (process.env['MODELSPEC_NATIVE_THREADS'] ? undefined : Math.max(1, Math.min(availableParallelism(), 8)));
+
 function composition(host: PluginHost, configFile: string | null, pluginArgs: string[] = []): Composition {
+  const threads = poolThreads();
   const spawnWorker = (args: string[]) =>
     fork(BIN, [...pluginArgs.flatMap((p) => ['--plugin', p]), 'worker', '--ipc', ...args], {
-      env: { ...process.env, MODELSPEC_NATIVE_THREADS: process.env['MODELSPEC_NATIVE_THREADS'] ?? '1' },
+      // each process starts every thread it may get; the pool tells it its share (see processPool's threads)
+      env: { ...process.env, MODELSPEC_NATIVE_THREADS: process.env['MODELSPEC_NATIVE_THREADS'] ?? String(threads) },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
   const backendKind = host.backends.get('node');
@@ -52,11 +64,12 @@ function composition(host: PluginHost, configFile: string | null, pluginArgs: st
     backend,
     store,
     spawnWorker,
+    poolThreads: threads,
     executor: (o) => {
       if (o.queue) return queueExecutor({ url: o.queue, ...(o.fresh ? { fresh: true } : {}), ...(o.signal ? { signal: o.signal } : {}) });
       if (o.workers && o.workers > 1) {
         const args = ['--out', resolve(o.out), ...(o.specDir ? ['--spec-dir', o.specDir] : [])];
-        return processPool({ size: o.workers, spawn: () => spawnWorker(args), ...(o.signal ? { signal: o.signal } : {}) }).executor(!!o.fresh);
+        return processPool({ size: o.workers, spawn: () => spawnWorker(args), ...(threads ? { threads } : {}), ...(o.signal ? { signal: o.signal } : {}) }).executor(!!o.fresh);
       }
       const ctx = { registries: host.registries, backend: backend(o.specDir), store: store(o.out), plugins: host.records(), ...(o.signal ? { signal: o.signal } : {}) };
       return o.fresh ? localExecutor(ctx) : resumableExecutor(ctx);

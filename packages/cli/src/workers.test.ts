@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { modelspec as run, root, tempDirs } from './test-support/cli.js';
 
 /**
- * Independent trials in local processes (`--workers 2`: one trial and one
- * engine thread per process) give what one after another in this process
+ * Independent trials in local processes (`--workers 2`: one trial per
+ * process, the engine threads shared, so a trial left alone, like the third
+ * seed here, goes on with both) give what one after another in this process
  * (two engine threads) gives: the same weights per seed and the same figures
  * for a reproduction, the same cv_results_ and refit for a search. The
  * native engine splits its work by shape only, so one thread or two compute
- * the same bits.
+ * the same bits, even when the count changes part-way through a trial.
  */
 const dir = tempDirs('workers')();
 const modelspec = (args: string[]) => run(args, dir, { timeout: 600_000 });

@@ -3,7 +3,7 @@ import { errorData, RunError, type ErrorData, type Executor, type RunEvent, type
 import { errorOf } from './reason.js';
 
 /** What a pool sends its processes, and what they answer: JSON over Node's IPC channel. */
-export type ToChild = { type: 'run'; job: RunJob; fresh: boolean } | { type: 'stop' };
+export type ToChild = { type: 'run'; job: RunJob; fresh: boolean } | { type: 'stop' } | { type: 'threads'; n: number };
 export type FromChild = { type: 'event'; event: RunEvent } | { type: 'done'; outcome: RunOutcome } | { type: 'error'; error: ErrorData };
 
 export interface PoolOptions {
@@ -13,6 +13,18 @@ export interface PoolOptions {
   spawn: () => ChildProcess;
   /** A stop asked for: every running trial stops at its next batch, checkpointed. */
   signal?: StopSignal;
+  /**
+   * Threads the running trials share (the cores): each busy process is told
+   * its share (at least 1) whenever a trial starts or ends, so a trial left
+   * running alone (the last seed of three on two processes) uses them all.
+   * Unset: each process keeps the threads it started with.
+   */
+  threads?: number;
+}
+
+/** `threads` cut into `n` shares that differ by one at most (each at least 1). */
+export function threadShares(threads: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => Math.max(1, Math.floor(threads / n) + (i < threads % n ? 1 : 0)));
 }
 
 export interface Pool {
@@ -45,6 +57,16 @@ export function processPool(o: PoolOptions): Pool {
   const busy = new Set<ChildProcess>();
   let stopSent = false;
   let poll: ReturnType<typeof setInterval> | null = null;
+  const told = new WeakMap<ChildProcess, number>();
+  const share = () => {
+    if (!o.threads) return;
+    const shares = threadShares(o.threads, busy.size);
+    [...busy].forEach((p, i) => {
+      if (told.get(p) === shares[i] || !p.connected) return;
+      told.set(p, shares[i]!);
+      p.send({ type: 'threads', n: shares[i]! } satisfies ToChild);
+    });
+  };
   const watchStop = () => {
     if (!o.signal || poll) return;
     poll = setInterval(() => {
@@ -65,6 +87,7 @@ export function processPool(o: PoolOptions): Pool {
         p.off('message', onMessage);
         p.off('exit', onExit);
         busy.delete(p);
+        share();
         if (ok) {
           idle.push(p);
           hold(p, false);
@@ -86,6 +109,7 @@ export function processPool(o: PoolOptions): Pool {
       };
       p.on('message', onMessage);
       p.on('exit', onExit);
+      share(); // before its job: the trial starts with its share
       p.send({ type: 'run', job, fresh } satisfies ToChild);
       if (stopSent) p.send({ type: 'stop' } satisfies ToChild);
     });
@@ -102,11 +126,12 @@ export function processPool(o: PoolOptions): Pool {
  * time, with `exec` (fresh or not), and stops when asked (`stop`) or when
  * the parent is gone.
  */
-export function servePool(o: { exec(fresh: boolean): Executor; stop(): void }): void {
+export function servePool(o: { exec(fresh: boolean): Executor; stop(): void; threads?(n: number): void }): void {
   // the parent gone (killed): nothing to report to, and nothing to do
   const send = (m: FromChild) => process.connected && process.send?.(m, undefined, undefined, (e: Error | null) => e && process.exit(0));
   process.on('message', (m: ToChild) => {
     if (m.type === 'stop') return o.stop();
+    if (m.type === 'threads') return o.threads?.(m.n);
     if (m.type !== 'run') return;
     o.exec(m.fresh)(m.job, (event) => send({ type: 'event', event })).then(
       (outcome) => send({ type: 'done', outcome }),

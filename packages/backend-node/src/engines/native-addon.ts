@@ -109,9 +109,26 @@ export function tryLoadAddon(path: string): AddonLoad {
 }
 
 let cached: AddonLoad | undefined;
+let shareOfThreads: number | undefined;
 
-/** The addon at addonPath(), loaded once. */
+/** The addon at addonPath(), loaded once (with the share of threads set so far, if any). */
 export function loadAddon(): AddonLoad {
-  cached ??= tryLoadAddon(addonPath());
+  if (!cached) {
+    cached = tryLoadAddon(addonPath());
+    if (cached.ok && shareOfThreads !== undefined) cached.loaded.addon.setThreads(shareOfThreads);
+  }
   return cached;
 }
+
+/**
+ * This process's share of the threads it started with, from now on (a
+ * pool's process, told whenever a trial beside it starts or ends). Results
+ * do not depend on it: the addon cuts its work by shape, not by thread.
+ */
+export function setNativeThreads(n: number): void {
+  shareOfThreads = n;
+  if (cached?.ok) cached.loaded.addon.setThreads(n);
+}
+
+/** Whether the threads are shared with other trials' processes (setNativeThreads was called). */
+export const nativeThreadsShared = () => shareOfThreads !== undefined;

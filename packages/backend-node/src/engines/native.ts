@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { relative } from 'node:path';
 import { DROPOUT_MASK_KERNEL, defineEngine, type EngineProbe } from '@modelspec/core';
-import { loadAddon, NATIVE_FIX } from './native-addon.js';
+import { loadAddon, NATIVE_FIX, nativeThreadsShared } from './native-addon.js';
 import { nativeImpls } from './native-kernels.js';
 import { NativeAdamOptimizer } from './native-adam.js';
 
@@ -26,7 +26,8 @@ export const nativeEngine = defineEngine({
       const { threads, blasCore, isa, path } = r.loaded;
       const simd = isa >= 4 ? 'AVX-512' : isa >= 3 ? 'AVX2' : 'baseline x86-64';
       // The addon's place relative to the working directory: no machine's paths in records people commit.
-      return { available: true, detail: `OpenBLAS (${blasCore}), ${simd} kernels, ${threads} thread(s), ${relative(process.cwd(), path) || path}` };
+      const threading = nativeThreadsShared() ? `up to ${threads} thread(s), shared with the trials beside it` : `${threads} thread(s)`;
+      return { available: true, detail: `OpenBLAS (${blasCore}), ${simd} kernels, ${threading}, ${relative(process.cwd(), path) || path}` };
     } catch (e) {
       return { available: false, reason: `native engine check failed: ${e instanceof Error ? e.message : String(e)}`, fix: NATIVE_FIX };
     }

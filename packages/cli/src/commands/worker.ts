@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { localExecutor, resumableExecutor, RunError, type Executor, type RunStore } from '@modelspec/core';
+import { setNativeThreads } from '@modelspec/backend-node';
 import { processPool, RedisRunStore, servePool, startWorker, DEFAULT_QUEUE } from '@modelspec/queue';
 import { composed } from '../compose.js';
 import type { Io } from '../io.js';
@@ -29,7 +30,7 @@ async function servePoolProcess(o: WorkerOptions): Promise<number> {
   const store: RunStore = o.queue ? await RedisRunStore.open(o.queue, resolve(o.out), o.name ?? DEFAULT_QUEUE) : c.store(o.out);
   const ctx = { registries: c.reg, backend: c.backend(o.specDir), store, plugins: c.host.records(), signal: stop };
   const execs: Record<'fresh' | 'resume', Executor> = { fresh: localExecutor(ctx), resume: resumableExecutor(ctx) };
-  servePool({ exec: (fresh) => execs[fresh ? 'fresh' : 'resume'], stop: () => (stop.aborted = true) });
+  servePool({ exec: (fresh) => execs[fresh ? 'fresh' : 'resume'], stop: () => (stop.aborted = true), threads: setNativeThreads });
   return new Promise<number>(() => {}); // ends when the parent goes (the channel closes)
 }
 
@@ -56,7 +57,7 @@ export async function workerCommand(o: WorkerOptions, io: Io): Promise<number> {
   // this one's event loop is always free to renew the queue's locks: a trial decoding a dataset
   // for seconds must not look like a dead worker.
   const stopAsked = { aborted: false };
-  const pool = processPool({ size: concurrency, signal: stopAsked, spawn: () => c.spawnWorker(['--queue', o.queue!, '--name', name, '--out', resolve(o.out)]) });
+  const pool = processPool({ size: concurrency, signal: stopAsked, ...(c.poolThreads ? { threads: c.poolThreads } : {}), spawn: () => c.spawnWorker(['--queue', o.queue!, '--name', name, '--out', resolve(o.out)]) });
   let worker;
   try {
     worker = await startWorker({
