@@ -213,7 +213,7 @@ async function main() {
       return t?.length ? Math.max(...t.map((x) => x.secondsPerStep)) : undefined;
     };
     tableTimes.push({ ...tableTime('native', specs, costs, single, 1), engine: 'native (a process per reproduction)' });
-    tableTimes.push(tableTime('native', specs, costs, slowest, processes));
+    tableTimes.push(tableTime('native', specs, costs, slowest, processes, single));
   } else if (processes > 1) notMeasured.push('trials in parallel: the native engine is not measured');
 
   for (const t of tableTimes) log(`the whole table (each spec's seeds, searches included) on ${t.engine}, ${t.concurrency} trial(s) at once: ${fmtSeconds(t.totalSeconds)}${t.missing.length ? ` without ${t.missing.join(', ')}` : ''}`);

@@ -171,7 +171,8 @@ export function renderReport(r: BenchResults): string {
       '',
       "The training time of `modelspec reproduce specs/`, computed from the step times above: every spec's seeds (its `reproduce.seeds`) x its epochs x its epoch time, " +
         "plus, for a spec whose reproduction runs its search, every candidate on every fold for the spec's epochs on a fold's examples (a candidate's step time: the spec's, scaled by the candidate's training flops over the spec's). " +
-        'With trials at once, the seeds take ceil(seeds / processes) rounds and a search its trials\' sum over the processes, at the step time measured while the processes ran together. ' +
+        'With trials at once, the seeds take ceil(seeds / processes) rounds and a search its trials\' sum over the processes, at the step time measured while the processes ran together, ' +
+        'except a last round of one seed, which runs alone with every thread (the pool gives a trial left alone all the cores) at the one-process step time. ' +
         '"native (a process per reproduction)" takes its step times from the one-process column of "Trials in parallel" (a fresh process, as `modelspec reproduce` runs), the other lines from the epoch table. ' +
         'Not included: loading data, validation and test passes, and epochs that early stopping saves (so an upper bound on training, a lower bound on wall time).',
       '',

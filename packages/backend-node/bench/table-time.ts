@@ -75,10 +75,12 @@ export interface TableTime {
  * candidate's FLOPs over the spec's. With `concurrency` trials at once (each
  * at `step`'s time, measured while the others ran), seeds take
  * ceil(seeds / concurrency) rounds, and a search's trials their sum over
- * `concurrency` (at least its longest). Leaves out data loading, validation
- * and test passes, and epochs early stopping saves.
+ * `concurrency` (at least its longest). With `alone` (the step time of a
+ * trial with every thread), a last round of one seed takes that time: the
+ * pool gives a trial left alone all the cores. Leaves out data loading,
+ * validation and test passes, and epochs early stopping saves.
  */
-export function tableTime(engine: string, specs: readonly PublishedSpec[], costs: readonly SpecCost[], step: (spec: string) => number | undefined, concurrency = 1): TableTime {
+export function tableTime(engine: string, specs: readonly PublishedSpec[], costs: readonly SpecCost[], step: (spec: string) => number | undefined, concurrency = 1, alone?: (spec: string) => number | undefined): TableTime {
   const rows: TableTime['rows'] = [];
   const missing: string[] = [];
   for (const p of specs) {
@@ -88,7 +90,8 @@ export function tableTime(engine: string, specs: readonly PublishedSpec[], costs
       missing.push(p.name);
       continue;
     }
-    const seedsSeconds = Math.ceil(c.seeds / concurrency) * c.epochs * p.stepsPerEpoch * t;
+    const lone = c.seeds % concurrency === 1 ? alone?.(p.name) : undefined;
+    const seedsSeconds = (lone === undefined ? Math.ceil(c.seeds / concurrency) * t : Math.floor(c.seeds / concurrency) * t + lone) * c.epochs * p.stepsPerEpoch;
     let searchSeconds = 0;
     if (c.search) {
       const s = c.search;
