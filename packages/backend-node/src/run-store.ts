@@ -1,8 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunError, type EpochRecord, type RunJob, type RunOutcome, type RunRecord, type RunStart, type RunStatus, type RunStore, type StoredRun } from '@modelspec/core';
+import { RunError, type EpochRecord, type FoldCheckpoint, type RunJob, type RunOutcome, type RunRecord, type RunStart, type RunStatus, type RunStore, type StoredRun } from '@modelspec/core';
 import { RunRecorder } from './run-recorder.js';
-import { readCheckpoint } from './checkpoint.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { writeJsonAtomic } from './fs-atomic.js';
 import { ownerAlive } from './liveness.js';
 
@@ -83,6 +83,27 @@ export class FsRunStore implements RunStore {
 
   private outcomeFile(jobId: string): string {
     return join(this.root, '.jobs', `${jobId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+  }
+
+  /** `.jobs/<job>.fold/`: fold.json (job, engine, files) and checkpoint/ as a run folder has it. */
+  private foldDir(jobId: string): string {
+    return join(this.root, '.jobs', `${jobId.replace(/[^A-Za-z0-9._-]/g, '_')}.fold`);
+  }
+
+  async foldCheckpoint(jobId: string): Promise<FoldCheckpoint | null> {
+    const dir = this.foldDir(jobId);
+    const head = await readJson<{ job: string; engine: string; files: FoldCheckpoint['files'] }>(join(dir, 'fold.json'));
+    if (!head || head.job !== jobId) return null;
+    const state = await readCheckpoint(dir);
+    return state ? { state, engine: head.engine, files: head.files } : null;
+  }
+
+  async saveFoldCheckpoint(jobId: string, c: FoldCheckpoint | null): Promise<void> {
+    const dir = this.foldDir(jobId);
+    if (!c) return rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await writeJsonAtomic(join(dir, 'fold.json'), { job: jobId, engine: c.engine, files: c.files });
+    await writeCheckpoint(dir, c.state);
   }
 
   async outcome(jobId: string): Promise<RunOutcome | null> {

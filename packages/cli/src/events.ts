@@ -15,10 +15,9 @@ export function renderRunEvent(e: RunEvent, io: Io, progress: Progress, label: s
       const a = e.engine.adapter;
       const gpu = a ? ` on ${a.vendor}${a.architecture ? ` ${a.architecture}` : ''}${a.backend ? `, ${a.backend}` : ''}${a.software ? ' (a software adapter)' : ''}` : '';
       if (o.announce || from || gpu) io.err(`${label}: engine ${e.engine.name}${gpu}${from}`);
-      if (o.announce) {
-        const resumed = e.resumedFrom !== null ? `, resuming after epoch ${e.resumedFrom}` : '';
-        io.err(`${label}: ${e.counts.train} training / ${e.counts.validation} validation / ${e.counts.test} test examples${resumed}${e.location ? ` → ${shown(e.location)}` : ''}`);
-      }
+      const resumed = e.resumedFrom !== null ? `resuming after epoch ${e.resumedFrom}` : '';
+      if (o.announce) io.err(`${label}: ${e.counts.train} training / ${e.counts.validation} validation / ${e.counts.test} test examples${resumed && `, ${resumed}`}${e.location ? ` → ${shown(e.location)}` : ''}`);
+      else if (resumed) io.err(`${label}: ${resumed}, from its checkpoint`);
       break;
     }
     case 'reused':

@@ -50,14 +50,14 @@ function uninterrupted() {
 }
 
 /**
- * Starts modelspec, sends `signals` 150 ms after its stderr matches `when`, and
+ * Starts modelspec, sends `signals` `delayMs` after its stderr matches `when`, and
  * waits for it to end. Several are sent while the process is stopped (SIGSTOP),
  * so all of them reach it together, before it can finish its batch: a second
  * signal sent on a timer could land after the stop was already done (short
  * batches), and test nothing. Pending signals of one kind merge into one, so
  * pass different ones.
  */
-function signalAfter(args: string[], when: RegExp, signals: NodeJS.Signals[]): Promise<{ code: number | null; err: string }> {
+function signalAfter(args: string[], when: RegExp, signals: NodeJS.Signals[], delayMs = 150): Promise<{ code: number | null; err: string }> {
   if (new Set(signals).size !== signals.length) throw new Error(`signals of one kind merge while pending: ${signals.join(', ')}`);
   return new Promise((done) => {
     const p = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
@@ -73,7 +73,7 @@ function signalAfter(args: string[], when: RegExp, signals: NodeJS.Signals[]): P
       err += d.toString();
       if (!sent && when.test(err)) {
         sent = true;
-        setTimeout(send, 150);
+        setTimeout(send, delayMs);
       }
     });
     p.on('exit', (code) => done({ code, err }));
@@ -180,6 +180,30 @@ describe('killed and resumed runs', () => {
     expect(again.code, again.err).toBe(0);
     expect(reports()).toHaveLength(1);
     expect((JSON.parse(again.out) as { sittings?: number }[])[0]!.sittings).toBe(2);
+  });
+
+  it('a search stopped with Ctrl-C part-way through a fold goes on from that fold\'s checkpoint, with the cv_results_ and refit of an unbroken search', { timeout: 600_000 }, async () => {
+    const args = ['search', join(root, 'specs/b-cnn-search.yaml'), '--limit', '2000', '--epochs', '3', '--candidates', '2', '--folds', '2', '--test-limit', '200'];
+    const base = modelspec([...args, '--out', 'sbase', '--json']);
+    expect(base.code, base.err).toBe(0);
+    // 1.5 s into the second fold (about 4 s of training): past its first batches, before its end
+    const r = await signalAfter([...args, '--out', 's'], /candidate 1\/2 fold 1\/2: accuracy/, ['SIGINT'], 1500);
+    expect(r.code, r.err).toBe(130);
+    expect(r.err).toMatch(/interrupt: finishing the current batch; no further folds/);
+    expect(r.err).toMatch(/interrupted before the search was done; run the same command again to go on: finished folds are reused, a fold stopped part-way resumes from its last checkpoint/);
+    const kept = () => readdirSync(join(dir, 's', '.jobs')).filter((n) => n.endsWith('.fold'));
+    expect(kept()).toHaveLength(1);
+    const again = modelspec([...args, '--out', 's', '--json']);
+    expect(again.code, again.err).toBe(0);
+    expect(again.err).toMatch(/candidate 1\/2 fold 1\/2: already ran to the end; reusing it/);
+    expect(again.err).toMatch(/candidate 1\/2 fold 2\/2: resuming after epoch \d, from its checkpoint/);
+    type S = { result: { candidates: { rank: number; params: unknown; foldScores: number[]; mean: number; std: number; meanFitSeconds?: number }[] }; refit: { test: unknown } };
+    const table = (x: S) => x.result.candidates.map(({ rank, params, foldScores, mean, std }) => ({ rank, params, foldScores, mean, std }));
+    const [a, b] = [JSON.parse(base.out) as S, JSON.parse(again.out) as S];
+    expect(table(a)).toHaveLength(2);
+    expect(table(b)).toEqual(table(a));
+    expect(b.refit.test).toEqual(a.refit.test);
+    expect(kept()).toEqual([]); // a fold done keeps its outcome, not its checkpoint
   });
 
   it('a reproduction of two specs killed in the second goes on from there when run again', { timeout: 600_000 }, async () => {

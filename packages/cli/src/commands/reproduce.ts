@@ -140,6 +140,9 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       const epochSeconds: number[] = [];
       // one per seed: with --queue or --workers several seeds run at once
       const progress = new Map<number, Progress>();
+      // a search's folds: their own epoch times (a fold trains on fewer examples than a seed)
+      const foldProgress = new Map<number, Progress>();
+      const foldEpochSeconds: number[] = [];
       let result;
       const sitting = await openSitting(resolve(o.out), base.spec.name, sittingKey({ spec: base.spec, seeds, maxSeeds: o.maxSeeds ?? null, engine: o.engine ?? null, conditions: conditions(o) }), { fresh: !!o.fresh });
       try {
@@ -171,6 +174,14 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
               const p = progress.get(t.index);
               if (p) renderRunEvent(e, io, p, label);
             },
+            onSearchEvent: (e, t) => {
+              if (t.fold === null) return;
+              const key = (t.candidate - 1) * t.folds + t.fold;
+              const label = `[${si + 1}/${loaded.length} ${base.spec.name} search] candidate ${t.candidate}/${t.candidates} fold ${t.fold}/${t.folds}`;
+              if (e.type === 'started' || e.type === 'reused') foldProgress.set(key, new Progress(io, base.spec.training.epochs, label, { epochSeconds: foldEpochSeconds }));
+              const p = foldProgress.get(key);
+              if (p) renderRunEvent(e, io, p, label);
+            },
             onFold: (f) => io.err(`[${si + 1}/${loaded.length} ${base.spec.name} search] candidate ${f.candidate}/${f.candidates} fold ${f.fold}/${f.folds}: ${searchSettings?.scoreBy} ${f.score.toFixed(4)}`),
             onSearched: (best, res) => {
               if (!o.json) for (const l of cvTable(res)) io.out(`  ${l}`);
@@ -197,7 +208,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
       const total = await sitting.end(rep && !result.interrupted ? 'finished' : 'interrupted', rep?.wallSeconds);
       if (!rep || result.interrupted) {
         // no report or table row for part of a reproduction: the next sitting writes them, with every seed
-        io.err(`${base.spec.name}: interrupted${rep ? ` with ${rep.runs.length} seed(s) done` : ''}; no report yet. Run the same command again to go on: finished seeds${throughSearchOf(base.spec) ? ' and search folds' : ''} are reused, an unfinished seed resumes from its last checkpoint`);
+        io.err(`${base.spec.name}: interrupted${rep ? ` with ${rep.runs.length} seed(s) done` : ''}; no report yet. Run the same command again to go on: finished seeds${throughSearchOf(base.spec) ? ' and search folds' : ''} are reused, an unfinished seed${throughSearchOf(base.spec) && !o.queue ? ' or fold' : ''} resumes from its last checkpoint`);
         break;
       }
       // a reproduction that took several sittings (interrupted, then run again) reports them all

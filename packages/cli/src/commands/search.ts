@@ -55,7 +55,9 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
   }
   io.err(`${base.spec.name}: ${candidates.length} candidates x ${settings.folds} folds, ranked by ${settings.scoreBy}`);
   const c = composed();
-  const interrupt = interruptible(io);
+  const interrupt = interruptible(io, 'finishing the current batch; no further folds (Ctrl-C again to quit now)');
+  // a queue's store keeps finished folds, not a fold's checkpoint
+  const goOn = `run the same command again to go on: finished folds are reused${o.queue ? '' : ', a fold stopped part-way resumes from its last checkpoint'}`;
   const progress = new Progress(io, base.spec.training.epochs, base.spec.name);
   const searchStart = performance.now();
   let announced = false;
@@ -76,12 +78,12 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
       },
       c.executor({ specDir: dirname(resolve(path)), out: o.out, signal: interrupt, fresh: o.fresh, queue: o.queue, workers: o.workers }),
       {
-        onEvent: (e) => {
+        onEvent: (e, where) => {
           if (e.type === 'started' && !announced) {
             announced = true;
             io.err(`${base.spec.name}: engine ${e.engine.name}`);
           }
-          renderRunEvent(e, io, progress, base.spec.name);
+          renderRunEvent(e, io, progress, where.fold === null ? base.spec.name : `${base.spec.name}: candidate ${where.candidate}/${where.candidates} fold ${where.fold}/${where.folds}`);
         },
         onFold: (f) => {
           const done = (f.candidate - 1) * f.folds + f.fold,
@@ -97,7 +99,10 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
         shouldStop: () => interrupt.stopped,
       },
     );
-    if (!out) return 130;
+    if (!out) {
+      io.err(`${base.spec.name}: interrupted before the search was done; ${goOn}`);
+      return 130;
+    }
     const { result, table, refit } = out;
     if (!refit && !o.json) for (const l of table) io.out(l);
     let refitJson: { run: string | null; test: Record<string, number> | null } | null = null;

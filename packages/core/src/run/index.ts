@@ -3,7 +3,7 @@ export type { RunJob, RunJobInput, FoldTask } from './job.js';
 export type { RunEvent, ErrorData } from './events.js';
 export { statusOf } from './outcome.js';
 export type { RunOutcome, RunStatus } from './outcome.js';
-export type { RunStore, RunRecord, RunStart, StoredRun } from './store.js';
+export type { FoldCheckpoint, RunStore, RunRecord, RunStart, StoredRun } from './store.js';
 export { runJob, runEvents, localExecutor, modelMetadata, errorData } from './runner.js';
 export type { RunnerContext, Executor, StopSignal, ResumeFrom } from './runner.js';
 export { resumableExecutor } from './resumable.js';

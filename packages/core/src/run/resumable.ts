@@ -6,7 +6,8 @@ import { runJob, type Executor, type RunnerContext } from './runner.js';
  * An executor that never does the same work twice: a job whose outcome the
  * store kept is reused; a `train` job with an unfinished run (interrupted,
  * failed, or its process killed) goes on from that run's last checkpoint in
- * the same record; anything else runs anew. Finished outcomes are kept.
+ * the same record, and a `fold` job from its last checkpoint; anything else
+ * runs anew. Finished outcomes are kept.
  * Reproductions and searches re-run after a crash go on where they stopped.
  */
 export function resumableExecutor(ctx: Omit<RunnerContext, 'onEvent' | 'resume'>): Executor {
@@ -20,6 +21,7 @@ export function resumableExecutor(ctx: Omit<RunnerContext, 'onEvent' | 'resume'>
       return kept;
     }
     const previous = job.kind === 'train' && store.unfinished && store.reopen ? await store.unfinished(job.id) : null;
+    const fold = job.kind === 'fold' ? ((await store.foldCheckpoint?.(job.id)) ?? null) : null;
     const outcome: RunOutcome = await runJob(job, {
       ...ctx,
       dataCache,
@@ -34,6 +36,7 @@ export function resumableExecutor(ctx: Omit<RunnerContext, 'onEvent' | 'resume'>
             },
           }
         : {}),
+      ...(fold ? { resumeFold: fold } : {}),
     });
     if (outcome.status === 'completed' || outcome.status === 'diverged') await store.saveOutcome?.(outcome);
     return outcome;

@@ -8,7 +8,7 @@ import type { LoadedSpec } from '../spec/load.js';
 import type { Registries } from '../spec/registries.js';
 import { summarizeRun } from '../report/compare.js';
 import { stratifiedKFold } from '../search/folds.js';
-import { chooseEngine, inputShapeOf, loadSpecData, runExperiment, trainOptionsFor, type ExperimentResult } from '../training/experiment.js';
+import { chooseEngine, inputShapeOf, loadSpecData, runExperiment, trainOptionsFor, type ExperimentHooks, type ExperimentResult } from '../training/experiment.js';
 import { evaluateExamples, trainModel, type Examples } from '../training/loop.js';
 import { disposeData, prepareData } from '../training/prepare.js';
 import type { TrainState } from '../training/state.js';
@@ -17,7 +17,7 @@ import type { PluginRecord } from '../plugin/host.js';
 import type { ErrorData, RunEvent } from './events.js';
 import { canonicalJson as canonical, type RunJob } from './job.js';
 import { statusOf, type RunOutcome } from './outcome.js';
-import type { RunRecord, RunStart, RunStore } from './store.js';
+import type { FoldCheckpoint, RunRecord, RunStart, RunStore } from './store.js';
 
 /** What a resumed run goes on from, and what must not have changed since. */
 export interface ResumeFrom {
@@ -49,6 +49,8 @@ export interface RunnerContext {
   checkpoints?: boolean;
   /** Go on with a stored run: from its checkpoint (or from the start, when it has none), in its own record. */
   resume?: ResumeFrom | null;
+  /** Go on with a `fold` job from its last checkpoint. */
+  resumeFold?: FoldCheckpoint | null;
   /** Decoded datasets shared by the jobs of one executor (the folds of a search load the data once). */
   dataCache?: Map<string, ReturnType<typeof loadSpecData>>;
 }
@@ -104,30 +106,63 @@ function cachedData(loaded: LoadedSpec, ctx: RunnerContext) {
   return d;
 }
 
-/** One fold of a cross-validation: train on the other k-1 stratified folds of the training set, score on this one (sklearn's fit loop). */
+/**
+ * One fold of a cross-validation: train on the other k-1 stratified folds of
+ * the training set, score on this one (sklearn's fit loop). With a store that
+ * keeps fold checkpoints, its training state is kept at every epoch's end and
+ * at a stop, and `resumeFold` goes on from it (a search stopped part-way
+ * loses no finished epoch); the score is the one an unbroken fold gives.
+ */
 async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit: (e: RunEvent) => void): Promise<RunOutcome> {
   const f = job.fold!;
   const data = await cachedData(loaded, ctx);
+  const from = ctx.resumeFold ?? null;
+  if (from) {
+    const changed = Object.entries(from.files).filter(([k, x]) => data.files[k]?.sha256 !== x.sha256);
+    if (changed.length) {
+      throw new RunError('resume-data-changed', `the dataset file(s) ${changed.map(([k]) => data.files[k]?.location ?? k).join(', ')} differ from the ones fold ${f.index + 1} of ${f.folds} was trained on (SHA-256)`, "run it again with --fresh: the search's folds must all see the same data");
+    }
+  }
+  const keep = ctx.checkpoints ?? true;
+  const save = keep && ctx.store?.saveFoldCheckpoint ? ctx.store.saveFoldCheckpoint.bind(ctx.store) : null;
   let fellBackFrom: { name: string; reason: string } | null = null;
-  const engine = await chooseEngine(loaded, ctx.backend, ctx.registries, data.classNames.length, job.engine ?? undefined, (_e, from) => (fellBackFrom = from ?? null));
+  const engine = await chooseEngine(loaded, ctx.backend, ctx.registries, data.classNames.length, from?.engine ?? job.engine ?? undefined, (_e, from) => (fellBackFrom = from ?? null));
   const n = Math.min(job.limit ?? Infinity, data.dataset.train.count);
   const fold = stratifiedKFold(data.dataset.train.labels.subarray(0, n), f.folds)[f.index]!;
   // the folds are the validation: the spec's own split is not used
   const spec = { ...loaded.spec, data: { ...loaded.spec.data, validation: { type: 'none' as const } } };
   const all = prepareData({ train: data.dataset.train, test: null }, spec, inputShapeOf(loaded), data.classNames.length, { limit: n });
   const counts = { train: fold.train.length, validation: fold.test.length, test: 0 };
-  emit({ type: 'started', job: job.id, location: null, engine, fellBackFrom, counts, resumedFrom: null });
+  emit({ type: 'started', job: job.id, location: null, engine, fellBackFrom, counts, resumedFrom: from ? from.state.epoch : null });
   const train = gather(all.train, fold.train);
   const test = gather(all.train, fold.test);
   disposeData(all);
+  const files = Object.fromEntries(Object.entries(data.files).map(([k, x]) => [k, { sha256: x.sha256 }]));
+  const checkpoint = async (state: () => Promise<TrainState>, epoch: number) => {
+    if (!save) return;
+    await save(job.id, { state: await state(), engine: engine.name, files } satisfies FoldCheckpoint);
+    emit({ type: 'checkpoint', job: job.id, epoch });
+  };
   const model = compileModel(loaded.spec, loaded.check.graph, ctx.registries);
-  const opts = trainOptionsFor(loaded.spec, ctx.registries, { onBatch: (p) => emit({ type: 'batch', job: job.id, progress: p }), shouldStop: () => !!ctx.signal?.aborted }, ctx.backend.engine(engine.name));
+  const hooks: ExperimentHooks = {
+    onBatch: (p) => emit({ type: 'batch', job: job.id, progress: p }),
+    shouldStop: () => !!ctx.signal?.aborted,
+    // not after the last epoch: the fold's outcome is kept instead
+    onEpoch: async (r, state) => {
+      if (state && r.epoch < loaded.spec.training.epochs) await checkpoint(state, r.epoch);
+    },
+    onInterrupt: (state) => checkpoint(state, -1),
+  };
+  // the fit time of the epochs done in earlier sittings
+  const before = from ? from.state.history.reduce((a, h) => a + h.seconds, 0) + (from.state.batch > 0 ? from.state.partialSeconds : 0) : 0;
+  const opts = { ...trainOptionsFor(loaded.spec, ctx.registries, hooks, ctx.backend.engine(engine.name)), resume: from?.state ?? null };
   try {
     const t0 = performance.now();
     const trained = await trainModel(model, train, null, opts);
     const t1 = performance.now();
     // a fold stopped part-way has no score
     const score = trained.stopReason === 'interrupted' ? NaN : (await evaluateExamples(model, test, { ...opts, batchSize: Math.max(256, loaded.spec.training.batchSize) })).values[f.scoreBy === 'loss' ? 'loss' : 'accuracy']!;
+    if (trained.stopReason !== 'interrupted') await save?.(job.id, null); // done: its outcome is what is kept
     return {
       job: job.id,
       status: statusOf(trained.stopReason),
@@ -135,7 +170,7 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
       location: null,
       classNames: [...data.classNames],
       summary: null,
-      fold: { score, fitSeconds: (t1 - t0) / 1000, scoreSeconds: (performance.now() - t1) / 1000 },
+      fold: { score, fitSeconds: before + (t1 - t0) / 1000, scoreSeconds: (performance.now() - t1) / 1000 },
       counts,
     };
   } finally {

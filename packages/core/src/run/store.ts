@@ -41,6 +41,17 @@ export interface StoredRun {
 }
 
 /**
+ * A `fold` job's training state between sittings (folds keep no run record):
+ * a search stopped part-way goes on from its folds' last checkpoints.
+ */
+export interface FoldCheckpoint {
+  state: TrainState;
+  /** The engine it trained on and its dataset files' checksums: going on elsewhere would not give the same score. */
+  engine: string;
+  files: Record<string, { sha256: string }>;
+}
+
+/**
  * Where runs are kept: run folders (Node), IndexedDB (a browser), a queue's
  * store. `begin` creates a new run, never reusing one.
  */
@@ -54,4 +65,8 @@ export interface RunStore {
   unfinished?(jobId: string): Promise<StoredRun | null>;
   /** Goes on writing a stored run's record (a resume). */
   reopen?(run: StoredRun, start: RunStart): Promise<RunRecord>;
+  /** A `fold` job's last checkpoint, or null. */
+  foldCheckpoint?(jobId: string): Promise<FoldCheckpoint | null>;
+  /** Keeps a fold's checkpoint, whole or not at all, in place of the previous one; null drops it (the fold is done). */
+  saveFoldCheckpoint?(jobId: string, checkpoint: FoldCheckpoint | null): Promise<void>;
 }
