@@ -26,6 +26,16 @@ describe('renderReproductionsTable', () => {
     expect(md.indexOf('**bad**')).toBeLessThan(md.indexOf('**good**')); // rows sorted by spec
   });
 
+  it('lists a spec whose misses the seeds cannot decide as undecided, not as not reproduced', () => {
+    const wide = { ...acc(0.2042, 0.2402, 'not-reproduced'), decision: 'inconclusive' } as TableRow['figures'][number];
+    const md = renderReproductionsTable([row('wide', 'not-reproduced', [wide]), rows[2]!], ['silent', 'wide'], { wide: 'Seeds spread.' });
+    const [refuted, undecided] = md.split('## Undecided, and why');
+    expect(refuted!.slice(refuted!.indexOf('## Not reproduced, and why'))).toContain('**silent**');
+    expect(refuted).not.toContain('- **wide**');
+    expect(undecided).toContain('- **wide**: testAccuracy 24.02% ± 1.00% measured against 20.42% published: the mean is outside the tolerance, but the seeds spread too widely to decide (see what the seeds say, below). [report](reports/wide/report.md)\n  The spec\'s account of the published figures: Seeds spread.');
+    expect(undecided).not.toContain('silent');
+  });
+
   it('has no such section when everything is reproduced', () => {
     expect(renderReproductionsTable(rows.slice(0, 1), ['good'])).not.toContain('Not reproduced, and why');
   });

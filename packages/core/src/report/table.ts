@@ -101,7 +101,8 @@ const VERDICT: Record<string, string> = { reproduced: '✅ reproduced', 'not-rep
  * The whole REPRODUCTIONS.md, written only by `modelspec reproduce --write-table`.
  * `explanations` maps a spec name to what its author wrote about the published
  * figures (its `reference.notes`): every spec that is not reproduced is listed
- * under the table with the measured against the published figures and that text.
+ * under the table with the measured against the published figures and that text
+ * (apart, as undecided, when the seeds cannot decide any of its misses).
  */
 export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], explanations: Record<string, string | undefined> = {}): string {
   const sorted = [...rows].sort((a, b) => a.spec.localeCompare(b.spec));
@@ -115,7 +116,7 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], e
     'inconclusive when the 95% interval of the mean crosses the edge of the tolerance (the seeds spread too widely to decide).',
     'Plausible: the published value lies inside the seeds\' 95% prediction interval for one new run.',
     'Wall time: from the reproduction\'s first trial to its verdict. A reproduction may be stopped and run again over several sittings',
-    '(`modelspec reproduce` reuses every seed and search fold that finished, and resumes an unfinished seed from its last checkpoint);',
+    '(`modelspec reproduce` reuses every seed and search fold that finished, and resumes an unfinished seed or fold from its last checkpoint);',
     'its wall time is then the sum of its sittings, and says how many. Beside the date: the git commit of the code that produced the row.',
     '',
     '| spec | figure | published (source) | measured | verdict | plausible | seeds | epochs | wall time | engine | date | report |',
@@ -134,18 +135,22 @@ export function renderReproductionsTable(rows: TableRow[], allSpecs: string[], e
       );
     });
   }
+  // a row that misses only where the seeds cannot decide is undecided, not refuted
+  const misses = (r: TableRow) => r.figures.filter((f) => f.verdict === 'not-reproduced' && f.published !== null && f.mean !== null);
   const failed = sorted.filter((r) => r.verdict === 'not-reproduced');
-  if (failed.length) {
-    lines.push('', '## Not reproduced, and why');
-    for (const r of failed) {
-      const misses = r.figures
-        .filter((f) => f.verdict === 'not-reproduced' && f.published !== null && f.mean !== null)
-        .map((f) => `${f.metric} ${fmt(f.mean!, f.metric)} ± ${fmt(f.std ?? 0, f.metric)} measured against ${fmt(f.published!, f.metric)} published`);
+  const undecided = failed.filter((r) => misses(r).length > 0 && misses(r).every((f) => f.decision === 'inconclusive'));
+  const explained = (heading: string, list: TableRow[], note = '') => {
+    if (!list.length) return;
+    lines.push('', heading);
+    for (const r of list) {
+      const figures = misses(r).map((f) => `${f.metric} ${fmt(f.mean!, f.metric)} ± ${fmt(f.std ?? 0, f.metric)} measured against ${fmt(f.published!, f.metric)} published`);
       const why = explanations[r.spec]?.replace(/\s+/g, ' ').trim();
-      lines.push('', `- **${r.spec}**: ${misses.join('; ')}.${r.report ? ` [report](${r.report})` : ''}`);
+      lines.push('', `- **${r.spec}**: ${figures.join('; ')}${note}.${r.report ? ` [report](${r.report})` : ''}`);
       lines.push(why ? `  The spec's account of the published figures: ${why}` : '  The spec gives no account of its published figures.');
     }
-  }
+  };
+  explained('## Not reproduced, and why', failed.filter((r) => !undecided.includes(r)));
+  explained('## Undecided, and why', undecided, ': the mean is outside the tolerance, but the seeds spread too widely to decide (see what the seeds say, below)');
   // the report's sentence, from the row's statistics, in the table's units
   const sentence = (f: TableRow['figures'][number]) =>
     f.statistics && f.tolerance != null ? statisticsSentence({ ...f, metric: f.metric as MetricKey, tolerance: f.tolerance, measured: { values: [] } }, { fmt: (v) => fmt(v, f.metric) }) : null;
