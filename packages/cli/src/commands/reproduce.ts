@@ -170,7 +170,10 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
           {
             onEvent: (e, t) => {
               const label = `[${si + 1}/${loaded.length} ${base.spec.name} seed ${t.seed} (${t.index + 1}/${t.of})]`;
-              if (e.type === 'started' || e.type === 'reused') progress.set(t.index, new Progress(io, base.spec.training.epochs, label, { epochSeconds, laterEpochs: (t.of - t.index - 1) * base.spec.training.epochs }));
+              // the seeds that start after this one, run `at` at a time (the ones beside it are not later)
+              const at = o.workers && o.workers > 1 ? o.workers : 1;
+              const later = Math.ceil(Math.max(0, t.of - t.index - at) / at);
+              if (e.type === 'started' || e.type === 'reused') progress.set(t.index, new Progress(io, base.spec.training.epochs, label, { epochSeconds, laterEpochs: later * base.spec.training.epochs }));
               const p = progress.get(t.index);
               if (p) renderRunEvent(e, io, p, label);
             },
