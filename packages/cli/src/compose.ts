@@ -51,6 +51,8 @@ function composition(host: PluginHost, configFile: string | null, pluginArgs: st
       // each process starts every thread it may get; the pool tells it its share (see processPool's threads)
       env: { ...process.env, MODELSPEC_NATIVE_THREADS: process.env['MODELSPEC_NATIVE_THREADS'] ?? String(threads) },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      // structured clone, not JSON: a score or loss that is NaN (a fold stopped part-way, a diverged run) stays NaN
+      serialization: 'advanced',
     });
   const backendKind = host.backends.get('node');
   if (!backendKind) throw new ModelspecError('no-backend', 'no "node" backend is registered');

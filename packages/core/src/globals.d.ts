@@ -14,3 +14,4 @@ declare class TextDecoder {
 }
 declare function btoa(data: string): string;
 declare function atob(data: string): string;
+declare function setTimeout(callback: () => void, ms?: number): unknown;

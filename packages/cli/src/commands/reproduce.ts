@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { cvTable, formatIssues, METRIC_LABELS, ModelspecError, overallDecision, reproduce, sampleCandidates, shownVerdict, unmeasuredRow, type Candidate, type LoadedSpec, type Reproduction, type ResolvedModelSpec } from '@modelspec/core';
+import { cvTable, scoreText, formatIssues, METRIC_LABELS, ModelspecError, overallDecision, reproduce, sampleCandidates, shownVerdict, unmeasuredRow, type Candidate, type LoadedSpec, type Reproduction, type ResolvedModelSpec } from '@modelspec/core';
 import { renderReport } from '@modelspec/backend-node';
 import { updateReproductionsTable } from '../table-file.js';
 import { expandSpecPaths, loadSpecFile, shown, warningLines } from '../spec-files.js';
@@ -185,7 +185,7 @@ export async function reproduceCommand(paths: string[], o: ReproduceOptions, io:
               const p = foldProgress.get(key);
               if (p) renderRunEvent(e, io, p, label);
             },
-            onFold: (f) => io.err(`[${si + 1}/${loaded.length} ${base.spec.name} search] candidate ${f.candidate}/${f.candidates} fold ${f.fold}/${f.folds}: ${searchSettings?.scoreBy} ${f.score.toFixed(4)}`),
+            onFold: (f) => io.err(`[${si + 1}/${loaded.length} ${base.spec.name} search] candidate ${f.candidate}/${f.candidates} fold ${f.fold}/${f.folds}: ${searchSettings?.scoreBy} ${scoreText(f.score)}`),
             onSearched: (best, res) => {
               if (!o.json) for (const l of cvTable(res)) io.out(`  ${l}`);
               io.err(`${base.spec.name}: the seeds train the search's winner ${JSON.stringify(best.params)} (mean ${res.scoreBy} ${best.mean.toFixed(4)} ± ${best.std.toFixed(4)})`);

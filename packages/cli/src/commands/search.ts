@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { cvTable, formatDuration, formatIssues, sampleCandidates, search as runSearch, type Candidate, type ResolvedModelSpec } from '@modelspec/core';
+import { cvTable, scoreText, formatDuration, formatIssues, sampleCandidates, search as runSearch, type Candidate, type ResolvedModelSpec } from '@modelspec/core';
 import { loadSpecFile, shown } from '../spec-files.js';
 import { runOverrides } from '../overrides.js';
 import { Progress } from '../progress.js';
@@ -90,7 +90,7 @@ export async function searchCommand(path: string, o: SearchOptions, io: Io): Pro
             total = f.candidates * f.folds;
           const eta = ((performance.now() - searchStart) / 1000 / done) * (total - done);
           const left = total > done ? `; ETA ${formatDuration(eta)} for the other ${total - done} fold(s)${settings.refit ? ', then the refit' : ''}` : '';
-          io.err(`${base.spec.name}: candidate ${f.candidate}/${f.candidates} fold ${f.fold}/${f.folds}: ${settings.scoreBy} ${f.score.toFixed(4)}${left}`);
+          io.err(`${base.spec.name}: candidate ${f.candidate}/${f.candidates} fold ${f.fold}/${f.folds}: ${settings.scoreBy} ${scoreText(f.score)}${left}`);
         },
         onRefit: (best, result) => {
           if (!o.json) for (const l of cvTable(result)) io.out(l);

@@ -9,6 +9,6 @@ export type { RunnerContext, Executor, StopSignal, ResumeFrom } from './runner.j
 export { resumableExecutor } from './resumable.js';
 export { reproduce, reproductionJobs } from './reproduce.js';
 export type { ReproduceInput, ReproduceHooks, ReproduceResult } from './reproduce.js';
-export { search, searchJobs, rankCandidates, cvTable } from './search.js';
+export { search, searchJobs, rankCandidates, cvTable, scoreText } from './search.js';
 export type { SearchInput, SearchHooks, SearchOutcome } from './search.js';
 export { runAll } from './schedule.js';

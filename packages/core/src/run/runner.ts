@@ -149,6 +149,7 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
     shouldStop: () => !!ctx.signal?.aborted,
     // not after the last epoch: the fold's outcome is kept instead
     onEpoch: async (r, state) => {
+      emit({ type: 'epoch', job: job.id, record: r });
       if (state && r.epoch < loaded.spec.training.epochs) await checkpoint(state, r.epoch);
     },
     onInterrupt: (state) => checkpoint(state, -1),

@@ -49,13 +49,16 @@ const std = (v: number[]) => {
 
 const fmt = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)).toString() : String(v));
 
+/** A fold's score as shown: 4 decimals, or "not finite" (a diverged fold's NaN, null once it crossed a queue as JSON). */
+export const scoreText = (x: number | null): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(4) : 'not finite');
+
 /** sklearn's cv_results_, as a table: rank, mean ± std of the fold scores, time, and the candidate's values. */
 export function cvTable(r: SearchResult): string[] {
   const keys = Object.keys(r.candidates[0]!.params);
   const head = ['rank', `mean ${r.scoreBy}`, 'std', 'fit s', ...keys, 'fold scores'];
   const rows = [...r.candidates]
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
-    .map((c) => [String(c.rank), c.mean.toFixed(4), c.std.toFixed(4), c.meanFitSeconds.toFixed(1), ...keys.map((k) => fmt(c.params[k])), c.foldScores.map((s) => s.toFixed(4)).join(' ')]);
+    .map((c) => [String(c.rank), scoreText(c.mean), scoreText(c.std), c.meanFitSeconds.toFixed(1), ...keys.map((k) => fmt(c.params[k])), c.foldScores.map(scoreText).join(' ')]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd();
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)];
@@ -85,6 +88,7 @@ export function rankCandidates(input: SearchInput, outcomes: readonly RunOutcome
 
 export interface SearchHooks {
   onEvent?(e: RunEvent, trial: { candidate: number; candidates: number; fold: number | null; folds: number }): void;
+  /** A fold done (not one stopped part-way), with its score. */
   onFold?(info: { candidate: number; candidates: number; fold: number; folds: number; score: number }): void;
   /** Before the refit starts. */
   onRefit?(best: CandidateResult, result: SearchResult): void;
@@ -110,7 +114,10 @@ export async function search(input: SearchInput, exec: Executor, hooks: SearchHo
   const done = await runAll(jobs, exec, {
     ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
     ...(hooks.onEvent ? { onEvent: (e: RunEvent, i: number) => hooks.onEvent!(e, trial(i)) } : {}),
-    onOutcome: (o, i) => hooks.onFold?.({ ...trial(i), score: o.fold!.score }),
+    // a fold stopped part-way has no score (NaN here, null once it crossed a process as JSON)
+    onOutcome: (o, i) => {
+      if (o.status !== 'interrupted') hooks.onFold?.({ ...trial(i), score: o.fold!.score });
+    },
   });
   if (done.some((o) => o === null || o.status === 'interrupted')) return null;
   const outcomes = done as RunOutcome[];

@@ -54,6 +54,25 @@ describe('runExperiment', () => {
     expect(r.weightsFromEpoch).toBe(r.history.length - 1);
   });
 
+  it('a stop asked for from outside the loop (a signal, a pool\'s or a page\'s message) lands at the next batch, not at the epoch\'s end', async () => {
+    // 3,000 batches of one example: an epoch of a second or more, which awaits only settled promises on the CPU engine
+    const many = { 'train.csv': syntheticCsv(4000, 1), 'test.csv': syntheticCsv(10, 2) };
+    const loaded = loader.load(text, 'tiny-csv-mlp.yaml', { overrides: { 'training.epochs': 1, 'training.batchSize': 1 } });
+    if (!loaded.ok) throw new Error('invalid');
+    const stop = { asked: false };
+    setTimeout(() => (stop.asked = true), 300); // a macrotask, as a signal handler or a message is
+    let at: { epoch: number; batch: number } | null = null;
+    const t0 = performance.now();
+    const r = await runExperiment(loaded, testBackend(many), reg, {}, { shouldStop: () => stop.asked, onInterrupt: async (state) => void (at = await state()) });
+    r.model.dispose();
+    expect(r.stopReason).toBe('interrupted');
+    expect(r.history).toHaveLength(0); // it did not finish the epoch first
+    expect(at).toMatchObject({ epoch: 0, batch: expect.any(Number) });
+    expect(at!.batch).toBeGreaterThan(0);
+    expect(at!.batch).toBeLessThan(3000);
+    expect(performance.now() - t0).toBeLessThan(60_000);
+  });
+
   it('an interrupt keeps the completed epochs', async () => {
     const loaded = loader.load(text, 'tiny-csv-mlp.yaml', { overrides: { 'training.epochs': 5 } });
     if (!loaded.ok) throw new Error('invalid');

@@ -135,6 +135,15 @@ export async function evaluateExamples(
 const better = (monitor: string) => (monitor.toLowerCase().includes('acc') ? (a: number, b: number, d: number) => a - d > b : (a: number, b: number, d: number) => a + d < b);
 
 /**
+ * A turn of the event loop. A batch loop that awaits only settled promises
+ * (the CPU engines' reads) never gives one, and a stop asked for by a signal,
+ * a pool's message or a page's worker message waits for it: the loop takes
+ * one every TURN_MS, so a stop lands at the next batch, not at the epoch's end.
+ */
+const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const TURN_MS = 200;
+
+/**
  * The training loop: seeded order per epoch, one optimizer step per batch,
  * running loss and metrics on the device (read back once per epoch, or every
  * `progressEvery` batches for the progress display), validation after each epoch,
@@ -169,6 +178,7 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
     if (o.resume.batch > 0) partial = { batch: o.resume.batch, sums: o.resume.sums, seconds: o.resume.partialSeconds };
   }
   let lastGood = snapshot(model);
+  let lastTurn = performance.now();
   let stopReason: StopReason = 'completed';
 
   const esState = async (): Promise<EarlyStoppingState | null> =>
@@ -191,6 +201,10 @@ export async function trainModel(model: tfl.LayersModel, train: Examples, val: E
       partial = null;
       let interrupted = false;
       for (let b = first; b < batches; b++) {
+        if (performance.now() - lastTurn > TURN_MS) {
+          await turn();
+          lastTurn = performance.now();
+        }
         if (o.shouldStop?.()) {
           interrupted = true;
           if (b > first && o.onInterrupt) {
