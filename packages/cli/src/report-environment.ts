@@ -58,9 +58,11 @@ export async function reportEnvironment(outcomes: readonly (RunOutcome | RunPlac
   }
   const first = files[0];
   const distinct = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))].join('; ') || null;
-  const engines = new Map<string, string | null>();
-  for (const o of outcomes) if (o.engine && !engines.has(o.engine.name)) engines.set(o.engine.name, o.engine.detail ?? null);
-  for (const f of files) if (f.engine?.name && !engines.get(f.engine.name)) engines.set(f.engine.name, f.engine.detail ?? null);
+  // every account an engine gave of itself: seeds trained with other threads (a sitting with --workers, one without) say so
+  const engines = new Map<string, (string | null | undefined)[]>();
+  const account = (name: string, detail: string | null | undefined) => engines.set(name, [...(engines.get(name) ?? []), detail]);
+  for (const o of outcomes) if (o.engine) account(o.engine.name, o.engine.detail);
+  for (const f of files) if (f.engine?.name) account(f.engine.name, f.engine.detail);
   const datasets: Record<string, string> = {};
   for (const f of files) for (const [name, v] of Object.entries(f.dataset?.files ?? {})) if (v.sha256) datasets[name] = v.sha256;
   const os = first?.os;
@@ -68,7 +70,7 @@ export async function reportEnvironment(outcomes: readonly (RunOutcome | RunPlac
     modelspec: distinct(files.map((f) => f.modelspec)) ?? VERSION,
     tfjs: distinct(files.map((f) => f.tfjs)),
     node: distinct(files.map((f) => f.node)) ?? process.version,
-    engines: [...engines].map(([name, detail]) => ({ name, detail })),
+    engines: [...engines].map(([name, details]) => ({ name, detail: distinct(details) })),
     cpu: distinct(files.map((f) => (f.os?.cpuModel ? `${f.os.cpuModel} (${f.os.cpus} cores)` : null))) ?? `${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores)`,
     os: os?.platform ? `${os.platform} ${os.release ?? ''} ${os.arch ?? ''}`.replace(/\s+/g, ' ').trim() : `${platform()} ${release()} ${arch()}`,
     datasets,
