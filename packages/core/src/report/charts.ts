@@ -247,7 +247,8 @@ function figurePanel(f: FigureComparison, reduced: boolean) {
   ].join('  ·  ');
   const shown = shownVerdict(f, reduced);
   return {
-    title: { text: `${row}: ${shown.word}`, color: TONE_COLORS[shown.tone], subtitle },
+    // anchored to the strip, not to its bounds (which an axis's end label can widen): every title starts at the same x
+    title: { text: `${row}: ${shown.word}`, color: TONE_COLORS[shown.tone], subtitle, frame: 'group' },
     width: 560,
     height: 44,
     data: { values: rows },
