@@ -36,10 +36,39 @@ export async function chartToSvg(spec: VegaLiteSpec, warnings: string[] = []): P
   const vg = compile(spec as unknown as TopLevelSpec, { logger }).spec;
   const view = new View(parse(vg), { renderer: 'none', logger, logLevel: 2 });
   try {
-    return await view.toSVG();
+    return fitWidth(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+const FONTS = {
+  loadSystemFonts: true,
+  defaultFontFamily: 'DejaVu Sans',
+  sansSerifFamily: 'DejaVu Sans',
+  monospaceFamily: 'DejaVu Sans Mono',
+};
+
+/**
+ * Vega sizes the canvas by estimated text widths, which overshoot the drawn
+ * text: a long subtitle left a blank band a third of the image wide. The
+ * canvas is cut on the right to what is drawn (measured by resvg with the
+ * fonts the PNG uses) plus a margin; the left and top keep Vega's padding.
+ */
+function fitWidth(svg: string, margin = 10): string {
+  const head = /^<svg[^>]*? width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
+  if (!head) return svg;
+  const [, width, , vbWidth, vbHeight] = head;
+  const background = `<rect width="${width}" height="${head[2]}" fill="white"/>`;
+  // the white background rect covers the canvas: measure without it
+  const box = new Resvg(svg.replace(background, ''), { font: FONTS }).getBBox();
+  if (!box) return svg;
+  const w = Math.ceil(box.x + box.width + margin);
+  if (w >= Number(width)) return svg;
+  return svg
+    .replace(` width="${width}"`, ` width="${w}"`)
+    .replace(`viewBox="0 0 ${vbWidth} ${vbHeight}"`, `viewBox="0 0 ${w} ${vbHeight}"`)
+    .replace(background, `<rect width="${w}" height="${head[2]}" fill="white"/>`);
 }
 
 export interface PngOptions {
@@ -59,13 +88,7 @@ export function svgToPng(svg: string, o: PngOptions = {}): Uint8Array {
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: o.scale ?? 2 },
     background: 'white',
-    font: {
-      loadSystemFonts: true,
-      fontDirs: o.fontDirs ?? [],
-      defaultFontFamily: 'DejaVu Sans',
-      sansSerifFamily: 'DejaVu Sans',
-      monospaceFamily: 'DejaVu Sans Mono',
-    },
+    font: { ...FONTS, fontDirs: o.fontDirs ?? [] },
     imageRendering: 1, // optimizeSpeed: nearest neighbour, so upscaled 28x28 images stay crisp pixels
   });
   return resvg.render().asPng();

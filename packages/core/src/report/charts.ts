@@ -83,7 +83,8 @@ export function curvesChart(repro: Reproduction): VegaLiteSpec | null {
   const only = (series: CurveRow['series']) => [{ filter: { field: 'series', equal: series } }];
   const panel = (metric: string) => {
     const has = (series: CurveRow['series']) => rows.some((r) => r.metric === metric && r.series === series);
-    const y = { field: 'value', type: 'quantitative', title: metric === 'loss' ? 'Loss' : 'Accuracy', scale: { zero: false } };
+    // labelFlush: a label at the top of the axis (1.0) stays inside the plot instead of raising one panel's title above the other's
+    const y = { field: 'value', type: 'quantitative', title: metric === 'loss' ? 'Loss' : 'Accuracy', scale: { zero: false }, axis: { labelFlush: true } };
     const tooltip = [
       { field: 'split', type: 'nominal' },
       { field: 'epoch', type: 'quantitative' },
