@@ -81,17 +81,13 @@ export class FsRunStore implements RunStore {
     };
   }
 
-  private outcomeFile(jobId: string): string {
-    return join(this.root, '.jobs', `${jobId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
-  }
-
-  /** `.jobs/<job>.fold/`: fold.json (job, engine, files) and checkpoint/ as a run folder has it. */
-  private foldDir(jobId: string): string {
-    return join(this.root, '.jobs', `${jobId.replace(/[^A-Za-z0-9._-]/g, '_')}.fold`);
+  /** `.jobs/<job>.json` (its outcome) and `.jobs/<job>.fold/` (fold.json with job, engine and files, and checkpoint/ as a run folder has it). */
+  private jobPath(jobId: string, ext: 'json' | 'fold'): string {
+    return join(this.root, '.jobs', `${jobId.replace(/[^A-Za-z0-9._-]/g, '_')}.${ext}`);
   }
 
   async foldCheckpoint(jobId: string): Promise<FoldCheckpoint | null> {
-    const dir = this.foldDir(jobId);
+    const dir = this.jobPath(jobId, 'fold');
     const head = await readJson<{ job: string; engine: string; files: FoldCheckpoint['files'] }>(join(dir, 'fold.json'));
     if (!head || head.job !== jobId) return null;
     const state = await readCheckpoint(dir);
@@ -99,7 +95,7 @@ export class FsRunStore implements RunStore {
   }
 
   async saveFoldCheckpoint(jobId: string, c: FoldCheckpoint | null): Promise<void> {
-    const dir = this.foldDir(jobId);
+    const dir = this.jobPath(jobId, 'fold');
     if (!c) return rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     await writeJsonAtomic(join(dir, 'fold.json'), { job: jobId, engine: c.engine, files: c.files });
@@ -107,7 +103,7 @@ export class FsRunStore implements RunStore {
   }
 
   async outcome(jobId: string): Promise<RunOutcome | null> {
-    const o = await readJson<RunOutcome>(this.outcomeFile(jobId));
+    const o = await readJson<RunOutcome>(this.jobPath(jobId, 'json'));
     if (!o || o.job !== jobId) return null;
     // a kept train outcome stands for its run folder: gone folder, nothing to reuse
     if (o.location && !(await readJson(join(o.location, 'run.json')))) return null;
@@ -115,7 +111,7 @@ export class FsRunStore implements RunStore {
   }
 
   async saveOutcome(outcome: RunOutcome): Promise<void> {
-    await writeJsonAtomic(this.outcomeFile(outcome.job), outcome);
+    await writeJsonAtomic(this.jobPath(outcome.job, 'json'), outcome);
   }
 
   /** The run folders under the root (newest first by their start), with their run.json. */

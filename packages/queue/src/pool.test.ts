@@ -8,9 +8,6 @@ import { processPool, threadShares, type FromChild, type ToChild } from './pool.
 class FakeChild extends EventEmitter {
   readonly got: ToChild[] = [];
   connected = true;
-  constructor(readonly name: string) {
-    super();
-  }
   send(m: ToChild) {
     this.got.push(m);
     return true;
@@ -37,7 +34,7 @@ describe('a process pool sharing the cores', () => {
 
   it('tells each process its share before its trial, and gives a trial left alone all the threads', async () => {
     const children: FakeChild[] = [];
-    const pool = processPool({ size: 2, threads: 2, spawn: () => children[children.push(new FakeChild(`p${children.length}`)) - 1] as unknown as ChildProcess });
+    const pool = processPool({ size: 2, threads: 2, spawn: () => children[children.push(new FakeChild()) - 1] as unknown as ChildProcess });
     const a = pool.run(job('a'), false);
     const b = pool.run(job('b'), false);
     const c = pool.run(job('c'), false); // a third process: the pool only limits what its executor is given
@@ -60,7 +57,7 @@ describe('a process pool sharing the cores', () => {
 
   it('leaves the threads alone when none are given to share', async () => {
     const children: FakeChild[] = [];
-    const pool = processPool({ size: 2, spawn: () => children[children.push(new FakeChild('p')) - 1] as unknown as ChildProcess });
+    const pool = processPool({ size: 2, spawn: () => children[children.push(new FakeChild()) - 1] as unknown as ChildProcess });
     const a = pool.run(job('a'), false);
     children[0]!.finish('a');
     await a;

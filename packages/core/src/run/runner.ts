@@ -106,6 +106,12 @@ function cachedData(loaded: LoadedSpec, ctx: RunnerContext) {
   return d;
 }
 
+/** The dataset files whose bytes differ from what a checkpoint was trained on, named as now loaded (null: none). */
+function changedFiles(was: Record<string, { sha256: string }>, now: Record<string, { location: string; sha256: string }>): string | null {
+  const changed = Object.entries(was).filter(([k, x]) => now[k]?.sha256 !== x.sha256);
+  return changed.length ? changed.map(([k]) => now[k]?.location ?? k).join(', ') : null;
+}
+
 /**
  * One fold of a cross-validation: train on the other k-1 stratified folds of
  * the training set, score on this one (sklearn's fit loop). With a store that
@@ -118,10 +124,8 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
   const data = await cachedData(loaded, ctx);
   const from = ctx.resumeFold ?? null;
   if (from) {
-    const changed = Object.entries(from.files).filter(([k, x]) => data.files[k]?.sha256 !== x.sha256);
-    if (changed.length) {
-      throw new RunError('resume-data-changed', `the dataset file(s) ${changed.map(([k]) => data.files[k]?.location ?? k).join(', ')} differ from the ones fold ${f.index + 1} of ${f.folds} was trained on (SHA-256)`, "run it again with --fresh: the search's folds must all see the same data");
-    }
+    const changed = changedFiles(from.files, data.files);
+    if (changed) throw new RunError('resume-data-changed', `the dataset file(s) ${changed} differ from the ones fold ${f.index + 1} of ${f.folds} was trained on (SHA-256)`, "run it again with --fresh: the search's folds must all see the same data");
   }
   const keep = ctx.checkpoints ?? true;
   const save = keep && ctx.store?.saveFoldCheckpoint ? ctx.store.saveFoldCheckpoint.bind(ctx.store) : null;
@@ -204,10 +208,8 @@ async function runTrain(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emi
         onEngine: (_e, from) => (fellBackFrom = from ?? null),
         onStart: async (info) => {
           if (resume?.files) {
-            const changed = Object.entries(resume.files).filter(([k, f]) => info.files[k]?.sha256 !== f.sha256);
-            if (changed.length) {
-              throw new RunError('resume-data-changed', `the dataset file(s) ${changed.map(([k]) => info.files[k]?.location ?? k).join(', ')} differ from the ones the run was trained on (SHA-256)`, 'resume with the same data, or start a new run');
-            }
+            const changed = changedFiles(resume.files, info.files);
+            if (changed) throw new RunError('resume-data-changed', `the dataset file(s) ${changed} differ from the ones the run was trained on (SHA-256)`, 'resume with the same data, or start a new run');
           }
           const start: RunStart = { engine: info.engine, counts: info.counts, files: info.files, modelspecVersion: MODELSPEC_VERSION, plugins };
           record = resume ? await resume.record(start) : ctx.store ? await ctx.store.begin(job, start) : null;
