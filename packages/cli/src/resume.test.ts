@@ -32,7 +32,7 @@ function killAfter(args: string[], when: RegExp, delayMs: number): Promise<{ kil
 }
 
 const SPEC = join(root, 'specs/a-mlp1.yaml'); // dropout masks, Adam, tail validation: all of it must resume exactly
-const ARGS = ['--limit', '3000', '--test-limit', '500', '--epochs', '4', '--seed', '3'];
+const ARGS = ['--limit', '3000', '--test-limit', '500', '--epochs', '6', '--seed', '3'];
 const withoutSeconds = (h: { seconds: number }[]) => h.map(({ seconds: _s, ...r }) => r);
 const history = (run: string) => readFileSync(join(run, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const runJson = (run: string) => JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
@@ -50,14 +50,16 @@ function uninterrupted() {
 }
 
 /**
- * Starts modelspec, sends `signals` `delayMs` after its stderr matches `when`, and
- * waits for it to end. Several are sent while the process is stopped (SIGSTOP),
+ * Starts modelspec, sends `signals` as soon as its stderr matches `when`, and
+ * waits for it to end. `when` must leave work behind it that no machine does
+ * in the moment a signal takes (a fixed delay after it raced the run's end on
+ * a faster machine: the search test's fold ended first). Several are sent while the process is stopped (SIGSTOP),
  * so all of them reach it together, before it can finish its batch: a second
  * signal sent on a timer could land after the stop was already done (short
  * batches), and test nothing. Pending signals of one kind merge into one, so
  * pass different ones.
  */
-function signalAfter(args: string[], when: RegExp, signals: NodeJS.Signals[], delayMs = 150): Promise<{ code: number | null; err: string }> {
+function signalAfter(args: string[], when: RegExp, signals: NodeJS.Signals[]): Promise<{ code: number | null; err: string }> {
   if (new Set(signals).size !== signals.length) throw new Error(`signals of one kind merge while pending: ${signals.join(', ')}`);
   return new Promise((done) => {
     const p = spawn(process.execPath, [bin, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
@@ -73,15 +75,19 @@ function signalAfter(args: string[], when: RegExp, signals: NodeJS.Signals[], de
       err += d.toString();
       if (!sent && when.test(err)) {
         sent = true;
-        setTimeout(send, delayMs);
+        send();
       }
     });
     p.on('exit', (code) => done({ code, err }));
   });
 }
 
-/** A training sent `signals` once its first epoch is done. */
-const signalAfterFirstEpoch = (out: string, signals: NodeJS.Signals[]) => signalAfter(['train', SPEC, ...ARGS, '--out', out], /epoch 1\/4/, signals);
+/**
+ * A training sent `signals` once its second epoch of six is shown: four are
+ * left, and the first epoch's checkpoint is on disk (an epoch's line comes
+ * before its checkpoint is written, so a quit at once right after it may leave none).
+ */
+const signalAfterSecondEpoch = (out: string, signals: NodeJS.Signals[]) => signalAfter(['train', SPEC, ...ARGS, '--out', out], /epoch 2\/6/, signals);
 
 describe('killed and resumed runs', () => {
   it.each([
@@ -90,7 +96,7 @@ describe('killed and resumed runs', () => {
   ])('%s', { timeout: 600_000 }, async (_what, signals) => {
     const want = uninterrupted();
     const out = `sig-${signals.join('-')}`;
-    const r = await signalAfterFirstEpoch(out, signals);
+    const r = await signalAfterSecondEpoch(out, signals);
     expect(r.code, r.err).toBe(130);
     const run = onlyRun(join(dir, out));
     const status = runJson(run);
@@ -107,7 +113,7 @@ describe('killed and resumed runs', () => {
 
   it('a resume refuses, with the reason, a changed spec, other data, another engine or other plugins, and a finished run', { timeout: 600_000 }, async () => {
     const out = 'refuse';
-    const r = await signalAfterFirstEpoch(out, ['SIGTERM']);
+    const r = await signalAfterSecondEpoch(out, ['SIGTERM']);
     expect(r.code, r.err).toBe(130);
     const run = onlyRun(join(dir, out));
     const refused = (args: string[], why: RegExp) => {
@@ -186,8 +192,8 @@ describe('killed and resumed runs', () => {
     const args = ['search', join(root, 'specs/b-cnn-search.yaml'), '--limit', '2000', '--epochs', '3', '--candidates', '2', '--folds', '2', '--test-limit', '200'];
     const base = modelspec([...args, '--out', 'sbase', '--json']);
     expect(base.code, base.err).toBe(0);
-    // 1.5 s into the second fold (about 4 s of training): past its first batches, before its end
-    const r = await signalAfter([...args, '--out', 's'], /candidate 1\/2 fold 1\/2: accuracy/, ['SIGINT'], 1500);
+    // once the second fold's first epoch of three is done: it has a checkpoint, and two epochs are left
+    const r = await signalAfter([...args, '--out', 's'], /candidate 1\/2 fold 1\/2: accuracy[^]*epoch 1\/3/, ['SIGINT']);
     expect(r.code, r.err).toBe(130);
     expect(r.err).toMatch(/interrupt: finishing the current batch; no further folds/);
     expect(r.err).toMatch(/interrupted before the search was done; run the same command again to go on: finished folds are reused, a fold stopped part-way resumes from its last checkpoint/);
