@@ -58,8 +58,8 @@ const FONTS = {
 function fitWidth(svg: string, margin = 10): string {
   const head = /^<svg[^>]*? width="([\d.]+)" height="([\d.]+)" viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg);
   if (!head) return svg;
-  const [, width, , vbWidth, vbHeight] = head;
-  const background = `<rect width="${width}" height="${head[2]}" fill="white"/>`;
+  const [, width, height, vbWidth, vbHeight] = head;
+  const background = `<rect width="${width}" height="${height}" fill="white"/>`;
   // the white background rect covers the canvas: measure without it
   const box = new Resvg(svg.replace(background, ''), { font: FONTS }).getBBox();
   if (!box) return svg;
@@ -68,7 +68,7 @@ function fitWidth(svg: string, margin = 10): string {
   return svg
     .replace(` width="${width}"`, ` width="${w}"`)
     .replace(`viewBox="0 0 ${vbWidth} ${vbHeight}"`, `viewBox="0 0 ${w} ${vbHeight}"`)
-    .replace(background, `<rect width="${w}" height="${head[2]}" fill="white"/>`);
+    .replace(background, `<rect width="${w}" height="${height}" fill="white"/>`);
 }
 
 export interface PngOptions {
