@@ -1,5 +1,5 @@
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { ModelspecError, resumableExecutor, runJob, type Executor, type RunEvent, type RunnerContext, type RunOutcome, type StopSignal } from '@modelspec/core';
+import { ModelspecError, resumableExecutor, runJob, settleJob, type Executor, type RunEvent, type RunnerContext, type RunOutcome, type StopSignal } from '@modelspec/core';
 import { checkPayload, DEFAULT_QUEUE, type TrialPayload, type WorkerAbilities } from './payload.js';
 import { eventForwarder, reasonOf } from './reason.js';
 import { RedisRunStore } from './redis-store.js';
@@ -56,7 +56,7 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     fresh: (async (job, onEvent) => {
       await store.forget(job.id);
       const outcome = await runJob(job, { ...ctx, ...(onEvent ? { onEvent } : {}) });
-      if (outcome.status === 'completed' || outcome.status === 'diverged') await store.saveOutcome(outcome);
+      await settleJob(store, job, outcome, { keepOutcome: true });
       return outcome;
     }) as Executor,
   };

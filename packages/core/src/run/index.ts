@@ -4,7 +4,7 @@ export type { RunEvent, ErrorData } from './events.js';
 export { statusOf } from './outcome.js';
 export type { RunOutcome, RunStatus } from './outcome.js';
 export type { FoldCheckpoint, RunStore, RunRecord, RunStart, StoredRun } from './store.js';
-export { runJob, runEvents, localExecutor, modelMetadata, errorData } from './runner.js';
+export { runJob, runEvents, localExecutor, settleJob, modelMetadata, errorData } from './runner.js';
 export type { RunnerContext, Executor, StopSignal, ResumeFrom } from './runner.js';
 export { resumableExecutor } from './resumable.js';
 export { reproduce, reproductionJobs } from './reproduce.js';

@@ -1,6 +1,6 @@
 import { RunError } from '../errors.js';
 import type { RunOutcome } from './outcome.js';
-import { runJob, type Executor, type RunnerContext } from './runner.js';
+import { runJob, settleJob, type Executor, type RunnerContext } from './runner.js';
 
 /**
  * An executor that never does the same work twice: a job whose outcome the
@@ -38,7 +38,7 @@ export function resumableExecutor(ctx: Omit<RunnerContext, 'onEvent' | 'resume'>
         : {}),
       ...(fold ? { resumeFold: fold } : {}),
     });
-    if (outcome.status === 'completed' || outcome.status === 'diverged') await store.saveOutcome?.(outcome);
+    await settleJob(store, job, outcome, { keepOutcome: true });
     return outcome;
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPluginHost, createSpecLoader, formatIssues, makeJob, runJob, decodeTrainState, encodeTrainState, type RunEvent, type RunRecord, type RunStore, type TrainState, type ResolvedModelSpec } from '../index.js';
+import { createPluginHost, createSpecLoader, formatIssues, localExecutor, makeJob, resumableExecutor, runJob, decodeTrainState, encodeTrainState, type FoldCheckpoint, type RunEvent, type RunOutcome, type RunRecord, type RunStore, type TrainState, type ResolvedModelSpec } from '../index.js';
 import { syntheticCsv, testBackend } from '../../test/fake-backend.js';
 
 const host = createPluginHost();
@@ -124,6 +124,53 @@ describe('runJob', () => {
     const events: RunEvent[] = [];
     await expect(runJob(job, { registries: reg, backend: testBackend(files), plugins, onEvent: (e) => events.push(e) })).rejects.toThrow(/needs the plugin\(s\) modelspec-plugin-acme@1\.0\.0/);
     expect(events).toEqual([{ type: 'failed', job: job.id, error: expect.objectContaining({ code: 'missing-plugin' }) }]);
+  });
+
+  it("keeps a fold's checkpoint until its outcome is kept: a process that dies while keeping the outcome goes on from the last epoch, not from scratch", async () => {
+    const checkpoints = new Map<string, FoldCheckpoint>();
+    const outcomes = new Map<string, RunOutcome>();
+    let dies = true;
+    const store: RunStore = {
+      ...memoryStore().store,
+      foldCheckpoint: async (id) => checkpoints.get(id) ?? null,
+      saveFoldCheckpoint: async (id, c) => void (c ? checkpoints.set(id, c) : checkpoints.delete(id)),
+      outcome: async (id) => outcomes.get(id) ?? null,
+      saveOutcome: async (o) => {
+        if (dies) throw new Error('killed while writing the outcome');
+        outcomes.set(o.job, o);
+      },
+    };
+    const job = makeJob({ spec: spec(), plugins, fold: { folds: 3, index: 1, scoreBy: 'loss' } });
+    const ctx = { registries: reg, backend: testBackend(files), store, plugins };
+    await expect(resumableExecutor(ctx)(job)).rejects.toThrow(/killed while writing the outcome/);
+    expect(checkpoints.get(job.id)?.state.epoch).toBe(1); // the spec's 2 epochs: the last checkpoint is epoch 1's
+    dies = false;
+    const events: RunEvent[] = [];
+    const o = await resumableExecutor(ctx)(job, (e) => events.push(e));
+    expect(events.find((e) => e.type === 'started')).toMatchObject({ resumedFrom: 1 });
+    expect(outcomes.get(job.id)).toEqual(o);
+    expect(checkpoints.has(job.id)).toBe(false); // kept as an outcome now
+    const unbroken = await runJob(job, { registries: reg, backend: testBackend(files), plugins });
+    expect(o.fold!.score).toBe(unbroken.fold!.score);
+  });
+
+  it('drops a fold\'s checkpoint once it ends when run anew (--fresh), and keeps it when it is stopped', async () => {
+    const checkpoints = new Map<string, FoldCheckpoint>();
+    const store: RunStore = {
+      ...memoryStore().store,
+      foldCheckpoint: async (id) => checkpoints.get(id) ?? null,
+      saveFoldCheckpoint: async (id, c) => void (c ? checkpoints.set(id, c) : checkpoints.delete(id)),
+    };
+    const job = makeJob({ spec: spec(), plugins, fold: { folds: 3, index: 0, scoreBy: 'accuracy' } });
+    const signal = { aborted: false };
+    const stopped = await localExecutor({ registries: reg, backend: testBackend(files), store, plugins, signal })(job, (e) => {
+      if (e.type === 'checkpoint') signal.aborted = true;
+    });
+    expect(stopped.status).toBe('interrupted');
+    expect(checkpoints.has(job.id)).toBe(true);
+    const done = await localExecutor({ registries: reg, backend: testBackend(files), store, plugins })(job);
+    expect(done.status).toBe('completed');
+    expect(checkpoints.has(job.id)).toBe(false);
   });
 
   it('scores one cross-validation fold', async () => {

@@ -118,6 +118,8 @@ function changedFiles(was: Record<string, { sha256: string }>, now: Record<strin
  * keeps fold checkpoints, its training state is kept at every epoch's end and
  * at a stop, and `resumeFold` goes on from it (a search stopped part-way
  * loses no finished epoch); the score is the one an unbroken fold gives.
+ * The checkpoint outlives the fold: the executor drops it once the outcome
+ * is kept (`settleJob`), so a crash in between loses nothing.
  */
 async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit: (e: RunEvent) => void): Promise<RunOutcome> {
   const f = job.fold!;
@@ -167,7 +169,6 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
     const t1 = performance.now();
     // a fold stopped part-way has no score
     const score = trained.stopReason === 'interrupted' ? NaN : (await evaluateExamples(model, test, { ...opts, batchSize: Math.max(256, loaded.spec.training.batchSize) })).values[f.scoreBy === 'loss' ? 'loss' : 'accuracy']!;
-    if (trained.stopReason !== 'interrupted') await save?.(job.id, null); // done: its outcome is what is kept
     return {
       job: job.id,
       status: statusOf(trained.stopReason),
@@ -273,10 +274,28 @@ export async function runJob(job: RunJob, ctx: RunnerContext): Promise<RunOutcom
  */
 export type Executor = ((job: RunJob, onEvent?: (e: RunEvent) => void) => Promise<RunOutcome>) & { readonly concurrency?: number };
 
-/** The in-process executor: jobs one after another, sharing decoded datasets. */
+/**
+ * What an executor does with a job's store once the job has ended: keeps a
+ * finished outcome (when it reuses them), then drops a finished fold's
+ * checkpoint, in that order: a process killed between the two still has the
+ * checkpoint, and goes on from its last epoch instead of training the fold
+ * again. An interrupted job keeps its checkpoint for the next sitting.
+ */
+export async function settleJob(store: RunStore | null | undefined, job: RunJob, outcome: RunOutcome, o: { keepOutcome: boolean }): Promise<void> {
+  const finished = outcome.status === 'completed' || outcome.status === 'diverged';
+  if (!store || !finished) return;
+  if (o.keepOutcome) await store.saveOutcome?.(outcome);
+  if (job.kind === 'fold') await store.saveFoldCheckpoint?.(job.id, null);
+}
+
+/** The in-process executor: jobs one after another, sharing decoded datasets (every one run anew; a fold's checkpoint is dropped once it ends). */
 export function localExecutor(ctx: Omit<RunnerContext, 'onEvent' | 'resume' | 'dataCache'>): Executor {
   const dataCache = new Map<string, ReturnType<typeof loadSpecData>>();
-  return (job, onEvent) => runJob(job, { ...ctx, dataCache, ...(onEvent ? { onEvent } : {}) });
+  return async (job, onEvent) => {
+    const outcome = await runJob(job, { ...ctx, dataCache, ...(onEvent ? { onEvent } : {}) });
+    await settleJob(ctx.store, job, outcome, { keepOutcome: false });
+    return outcome;
+  };
 }
 
 /** The same job as an async stream of its events (for a Web Worker's message loop, or any consumer that iterates). */
