@@ -20,4 +20,6 @@ export interface RunOutcome {
   /** A `fold` job's held-out score and timings. */
   fold: { score: number; fitSeconds: number; scoreSeconds: number } | null;
   counts: { train: number; validation: number; test: number };
+  /** The dataset files the job trained on (SHA-256): a kept outcome is reused only while they are the same (absent in outcomes kept before modelspec recorded them). */
+  files?: Record<string, { sha256: string }>;
 }

@@ -1,6 +1,6 @@
 import { RunError } from '../errors.js';
 import type { RunOutcome } from './outcome.js';
-import { runJob, settleJob, type Executor, type RunnerContext } from './runner.js';
+import { checkKeptOutcome, runJob, settleJob, type Executor, type RunnerContext } from './runner.js';
 
 /**
  * An executor that never does the same work twice: a job whose outcome the
@@ -17,6 +17,7 @@ export function resumableExecutor(ctx: Omit<RunnerContext, 'onEvent' | 'resume'>
   return async (job, onEvent) => {
     const kept = await store.outcome?.(job.id);
     if (kept) {
+      await checkKeptOutcome(job, kept, { ...ctx, dataCache });
       onEvent?.({ type: 'reused', job: job.id, outcome: kept });
       return kept;
     }

@@ -154,6 +154,25 @@ describe('runJob', () => {
     expect(o.fold!.score).toBe(unbroken.fold!.score);
   });
 
+  it('reuses a kept outcome only while its dataset files are the ones it was trained on, and says which differ', async () => {
+    const outcomes = new Map<string, RunOutcome>();
+    const store: RunStore = { ...memoryStore().store, outcome: async (id) => outcomes.get(id) ?? null, saveOutcome: async (o) => void outcomes.set(o.job, o) };
+    const job = makeJob({ spec: spec(), plugins, fold: { folds: 3, index: 1, scoreBy: 'accuracy' } });
+    const exec = (f: Record<string, string>) => resumableExecutor({ registries: reg, backend: testBackend(f), store, plugins });
+    const first = await exec(files)(job);
+    expect(Object.keys(first.files ?? {}).length).toBeGreaterThan(0);
+    const events: RunEvent[] = [];
+    expect(await exec(files)(job, (e) => events.push(e))).toEqual(first);
+    expect(events.map((e) => e.type)).toEqual(['reused']);
+    // the same file names, other bytes
+    const other = { ...files, 'train.csv': syntheticCsv(240, 7) };
+    await expect(exec(other)(job)).rejects.toMatchObject({ code: 'resume-data-changed', message: expect.stringMatching(/the dataset file\(s\) \S*train\.csv differ from the ones fold 2 of 3 was trained on \(SHA-256\), so its kept result is not reused/) });
+    // an outcome kept before outcomes named their files cannot be checked, and is reused as before
+    const { files: _f, ...old } = first;
+    outcomes.set(job.id, old);
+    expect(await exec(other)(job)).toEqual(old);
+  });
+
   it('drops a fold\'s checkpoint once it ends when run anew (--fresh), and keeps it when it is stopped', async () => {
     const checkpoints = new Map<string, FoldCheckpoint>();
     const store: RunStore = {

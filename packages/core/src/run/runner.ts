@@ -112,6 +112,22 @@ function changedFiles(was: Record<string, { sha256: string }>, now: Record<strin
   return changed.length ? changed.map(([k]) => now[k]?.location ?? k).join(', ') : null;
 }
 
+const hashes = (files: Record<string, { sha256: string }>) => Object.fromEntries(Object.entries(files).map(([k, x]) => [k, { sha256: x.sha256 }]));
+
+/**
+ * Refuses to reuse a kept outcome whose dataset files are no longer the ones
+ * it was trained on (a dataset replaced between sittings would otherwise mix
+ * old results with new ones). Loads the job's data, as its run would, once
+ * per executor.
+ */
+export async function checkKeptOutcome(job: RunJob, kept: RunOutcome, ctx: RunnerContext): Promise<void> {
+  if (!kept.files) return;
+  const data = await cachedData(checkedSpec(job, ctx), ctx);
+  const changed = changedFiles(kept.files, data.files);
+  const what = job.fold ? `fold ${job.fold.index + 1} of ${job.fold.folds}` : 'the run';
+  if (changed) throw new RunError('resume-data-changed', `the dataset file(s) ${changed} differ from the ones ${what} was trained on (SHA-256), so its kept result is not reused`, 'run it again with --fresh to train everything on these files');
+}
+
 /**
  * One fold of a cross-validation: train on the other k-1 stratified folds of
  * the training set, score on this one (sklearn's fit loop). With a store that
@@ -143,7 +159,7 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
   const train = gather(all.train, fold.train);
   const test = gather(all.train, fold.test);
   disposeData(all);
-  const files = Object.fromEntries(Object.entries(data.files).map(([k, x]) => [k, { sha256: x.sha256 }]));
+  const files = hashes(data.files);
   const checkpoint = async (state: () => Promise<TrainState>, epoch: number) => {
     if (!save) return;
     await save(job.id, { state: await state(), engine: engine.name, files } satisfies FoldCheckpoint);
@@ -178,6 +194,7 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
       summary: null,
       fold: { score, fitSeconds: before + (t1 - t0) / 1000, scoreSeconds: (performance.now() - t1) / 1000 },
       counts,
+      files,
     };
   } finally {
     opts.optimizer.dispose();
@@ -239,6 +256,7 @@ async function runTrain(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emi
         summary: summarizeRun(result, location),
         fold: null,
         counts: result.data.counts,
+        files: hashes(result.data.files),
       };
     } finally {
       result.model.dispose();
