@@ -191,6 +191,38 @@ describe.skipIf(!REDIS)('trials on a Redis queue', () => {
     expect(b.refit.test).toEqual(a.refit.test);
   });
 
+  it("a worker SIGKILLed in the middle of a search's fold: another one goes on from the fold's checkpoint in Redis, with the in-process cv_results_", { timeout: 480_000 }, async () => {
+    // one candidate, two folds (one per worker), four epochs of 1,000 images: three are left after the first checkpoint
+    const args = [join(root, 'specs/b-cnn-search.yaml'), '--limit', '2000', '--epochs', '4', '--candidates', '1', '--folds', '2', '--test-limit', '200', '--json'];
+    const local = modelspec(['search', ...args, '--out', 'fold-local']);
+    const pair = await Promise.all([worker('e', 2), worker('f', 2)]);
+    const submit = modelspec(['search', ...args, '--out', 'fold-q', '--queue', `${redisUrl}/2`]);
+    const victim = await new Promise<Worker>((found) => {
+      const t = setInterval(() => {
+        const w = pair.find((x) => /-f\dof2-\w+: checkpoint after epoch 1 /.test(x.log()));
+        if (w) {
+          clearInterval(t);
+          found(w);
+        }
+      }, 20);
+    });
+    victim.proc.kill('SIGKILL');
+    const killedJob = /(b-cnn-search-f\dof2-\w+): checkpoint after epoch 1 /.exec(victim.log())![1]!;
+    const [l, q] = await Promise.all([local, submit]);
+    expect(l.code, l.err).toBe(0);
+    expect(q.code, q.err).toBe(0);
+    const survivor = pair.find((w) => w !== victim)!;
+    expect(survivor.log()).toMatch(new RegExp(`${killedJob}: started on \\w+, resuming after epoch [123]`));
+    type S = { result: { candidates: { foldScores: number[]; mean: number }[] }; refit: { test: unknown } };
+    const [a, b] = [JSON.parse(l.out) as S, JSON.parse(q.out) as S];
+    expect(b.result.candidates.map((c) => c.foldScores)).toEqual(a.result.candidates.map((c) => c.foldScores));
+    expect(b.refit.test).toEqual(a.refit.test);
+    // a fold done keeps its outcome, not its checkpoint
+    expect(redisCli('-n', '2', '--scan', '--pattern', 'modelspec-trials:fold:*')).toBe('');
+    survivor.proc.kill('SIGTERM');
+    await survivor.exited;
+  });
+
   it('a worker refuses what is not a run job it can run, with the reason on the job, and goes on working', { timeout: 240_000 }, async () => {
     const spec = JSON.parse(readFileSync(join(dir, readdirSync(join(dir, 'local-runs')).filter((d) => !d.startsWith('.')).map((d) => join('local-runs', d))[0]!, 'spec.resolved.json'), 'utf8')) as ResolvedModelSpec;
     const exec = queueExecutor({ url: `${redisUrl}/0` });

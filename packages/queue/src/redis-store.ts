@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { decodeTrainState, encodeTrainState, RunError, statusOf, type EpochRecord, type ExperimentResult, type ModelMetadata, type RunJob, type RunOutcome, type RunRecord, type RunStart, type RunStatus, type RunStore, type StoredRun, type TrainState } from '@modelspec/core';
+import { decodeTrainState, encodeTrainState, RunError, statusOf, type EpochRecord, type ExperimentResult, type FoldCheckpoint, type ModelMetadata, type RunJob, type RunOutcome, type RunRecord, type RunStart, type RunStatus, type RunStore, type StoredRun, type TrainState } from '@modelspec/core';
 import { RunRecorder } from '@modelspec/backend-node';
 import { connectionOptions, parseRedisUrl } from './url.js';
 
@@ -40,7 +40,8 @@ export function splitLocation(location: string): { host: string; path: string } 
  * Runs kept in Redis, keyed by job id, so that any worker that reaches the
  * same Redis can resume a run another one left: its record (status, owner,
  * engine, data files), its epoch history, its last checkpoint (the training
- * state as JSON plus one binary field) and, once it finished, its outcome.
+ * state as JSON plus one binary field) and, once it finished, its outcome;
+ * for a search's fold, its last checkpoint until its outcome is kept.
  * The run's files (model, metrics, confusion, predictions) are written as a
  * run folder on the worker that finishes it, named `host:/path`.
  */
@@ -73,6 +74,7 @@ export class RedisRunStore implements RunStore {
   private historyKey = (jobId: string) => this.key('run', jobId, 'history');
   private checkpointKey = (jobId: string) => this.key('run', jobId, 'checkpoint');
   private outcomeKey = (jobId: string) => this.key('outcome', jobId);
+  private foldKey = (jobId: string) => this.key('fold', jobId);
   private locationsKey = () => this.key('locations');
 
   async begin(job: RunJob, start: RunStart): Promise<RunRecord> {
@@ -177,9 +179,38 @@ export class RedisRunStore implements RunStore {
     await this.redis.set(this.outcomeKey(outcome.job), JSON.stringify(outcome));
   }
 
-  /** Forgets a job's outcome (a fresh run replaces it). */
+  /**
+   * A fold job's last checkpoint: one hash (the fold's job, engine and data
+   * files, the training state as JSON plus one binary field), written whole
+   * by one HSET, so any worker can go on with a fold another one left.
+   * Unguarded, unlike a run's writes: a fold has no run record to own, and
+   * a worker that lost the job and writes on is at a point of the same
+   * seeded training, which a resume goes on from just as well.
+   */
+  async foldCheckpoint(jobId: string): Promise<FoldCheckpoint | null> {
+    const h = await this.redis.hgetallBuffer(this.foldKey(jobId));
+    if (!h['head'] || !h['json'] || !h['bytes']) return null;
+    const head = JSON.parse(h['head'].toString('utf8')) as { job: string; engine: string; files: FoldCheckpoint['files'] };
+    if (head.job !== jobId) return null;
+    try {
+      return { state: decodeTrainState(h['json'].toString('utf8'), new Uint8Array(h['bytes'])), engine: head.engine, files: head.files };
+    } catch (e) {
+      throw new RunError('checkpoint-corrupt', `job ${jobId}: its fold checkpoint in the queue's store cannot be read: ${(e as Error).message}`);
+    }
+  }
+
+  async saveFoldCheckpoint(jobId: string, c: FoldCheckpoint | null): Promise<void> {
+    if (!c) {
+      await this.redis.del(this.foldKey(jobId));
+      return;
+    }
+    const { json, bytes } = encodeTrainState(c.state);
+    await this.redis.hset(this.foldKey(jobId), { head: JSON.stringify({ job: jobId, engine: c.engine, files: c.files }), json, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+  }
+
+  /** Forgets a job's outcome and fold checkpoint (a fresh run replaces them). */
   async forget(jobId: string): Promise<void> {
-    await this.redis.del(this.outcomeKey(jobId));
+    await this.redis.del(this.outcomeKey(jobId), this.foldKey(jobId));
   }
 }
 
