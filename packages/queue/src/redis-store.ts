@@ -180,7 +180,7 @@ export class RedisRunStore implements RunStore {
   }
 
   /**
-   * A fold job's last checkpoint: one hash (the fold's job, engine and data
+   * A fold job's last checkpoint: one hash under the job's id (its engine and data
    * files, the training state as JSON plus one binary field), written whole
    * by one HSET, so any worker can go on with a fold another one left.
    * Unguarded, unlike a run's writes: a fold has no run record to own, and
@@ -190,8 +190,7 @@ export class RedisRunStore implements RunStore {
   async foldCheckpoint(jobId: string): Promise<FoldCheckpoint | null> {
     const h = await this.redis.hgetallBuffer(this.foldKey(jobId));
     if (!h['head'] || !h['json'] || !h['bytes']) return null;
-    const head = JSON.parse(h['head'].toString('utf8')) as { job: string; engine: string; files: FoldCheckpoint['files'] };
-    if (head.job !== jobId) return null;
+    const head = JSON.parse(h['head'].toString('utf8')) as { engine: string; files: FoldCheckpoint['files'] };
     try {
       return { state: decodeTrainState(h['json'].toString('utf8'), new Uint8Array(h['bytes'])), engine: head.engine, files: head.files };
     } catch (e) {
@@ -205,7 +204,7 @@ export class RedisRunStore implements RunStore {
       return;
     }
     const { json, bytes } = encodeTrainState(c.state);
-    await this.redis.hset(this.foldKey(jobId), { head: JSON.stringify({ job: jobId, engine: c.engine, files: c.files }), json, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    await this.redis.hset(this.foldKey(jobId), { head: JSON.stringify({ engine: c.engine, files: c.files }), json, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
   }
 
   /** Forgets a job's outcome and fold checkpoint (a fresh run replaces them). */

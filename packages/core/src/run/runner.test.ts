@@ -16,10 +16,13 @@ function spec(overrides: Record<string, unknown> = {}): ResolvedModelSpec {
   return loaded.spec;
 }
 
-/** A store in memory that keeps every checkpoint (through the JSON + bytes encoding a real store writes). */
+/** A store in memory that keeps every checkpoint (through the JSON + bytes encoding a real store writes), and each fold's last one. */
 function memoryStore() {
   const runs: { location: string; epochs: number; checkpoints: TrainState[]; status: string }[] = [];
+  const folds = new Map<string, FoldCheckpoint>();
   const store: RunStore = {
+    foldCheckpoint: async (id) => folds.get(id) ?? null,
+    saveFoldCheckpoint: async (id, c) => void (c ? folds.set(id, c) : folds.delete(id)),
     async begin(job) {
       const run = { location: `mem:${job.id}:${runs.length}`, epochs: 0, checkpoints: [] as TrainState[], status: 'running' };
       runs.push(run);
@@ -39,7 +42,7 @@ function memoryStore() {
       throw new Error('not here');
     },
   };
-  return { store, runs };
+  return { store, runs, folds };
 }
 
 const plugins = host.records();
@@ -127,13 +130,11 @@ describe('runJob', () => {
   });
 
   it("keeps a fold's checkpoint until its outcome is kept: a process that dies while keeping the outcome goes on from the last epoch, not from scratch", async () => {
-    const checkpoints = new Map<string, FoldCheckpoint>();
+    const { store: base, folds: checkpoints } = memoryStore();
     const outcomes = new Map<string, RunOutcome>();
     let dies = true;
     const store: RunStore = {
-      ...memoryStore().store,
-      foldCheckpoint: async (id) => checkpoints.get(id) ?? null,
-      saveFoldCheckpoint: async (id, c) => void (c ? checkpoints.set(id, c) : checkpoints.delete(id)),
+      ...base,
       outcome: async (id) => outcomes.get(id) ?? null,
       saveOutcome: async (o) => {
         if (dies) throw new Error('killed while writing the outcome');
@@ -174,12 +175,7 @@ describe('runJob', () => {
   });
 
   it('drops a fold\'s checkpoint once it ends when run anew (--fresh), and keeps it when it is stopped', async () => {
-    const checkpoints = new Map<string, FoldCheckpoint>();
-    const store: RunStore = {
-      ...memoryStore().store,
-      foldCheckpoint: async (id) => checkpoints.get(id) ?? null,
-      saveFoldCheckpoint: async (id, c) => void (c ? checkpoints.set(id, c) : checkpoints.delete(id)),
-    };
+    const { store, folds: checkpoints } = memoryStore();
     const job = makeJob({ spec: spec(), plugins, fold: { folds: 3, index: 0, scoreBy: 'accuracy' } });
     const signal = { aborted: false };
     const stopped = await localExecutor({ registries: reg, backend: testBackend(files), store, plugins, signal })(job, (e) => {
