@@ -4,8 +4,9 @@ import { machineRows, mib } from './machine.js';
 import { fmtDuration, fmtInt, fmtMs, fmtSeconds, table } from './markdown.js';
 import type { PeakResult } from './peak-rss.js';
 import type { PublishedSpec, StepTiming } from './specs.js';
-import { tableFlops, type SpecCost, type TableTime } from './table-time.js';
+import { tableFlops, type SpecCost, type TableFloor, type TableTime } from './table-time.js';
 import type { ParallelTiming } from './parallel-trials.js';
+import { THIN } from './gemm-floor.js';
 
 export interface BenchResults {
   quick: boolean;
@@ -35,6 +36,15 @@ export interface BenchResults {
   engines: string[];
   specs: PublishedSpec[];
   epoch(spec: string, engine: string): StepTiming | undefined;
+  /** Every step's matrix products alone at their shapes (gemm-floor.ts): the throughput cells' and the whole table's. */
+  gemmFloor: {
+    seconds: number;
+    processes: number;
+    cells: { cell: string; batch: number; products: number; flops: number; stepSeconds: number }[];
+    table: TableFloor;
+    /** The same table counting only the thin products (gemm-floor.ts's THIN). */
+    thinTableSeconds: number;
+  } | null;
   peak: (PeakResult & { estimate: number }) | null;
   ownPeakRss: number;
   notMeasured: string[];
@@ -205,6 +215,46 @@ export function renderReport(r: BenchResults): string {
         '',
       );
     }
+  }
+  if (r.gemmFloor) {
+    const g = r.gemmFloor;
+    const fastestTorch = (cell: string) => r.torchRows.map((l) => ({ l, v: r.throughput(l, cell) })).filter((x) => x.v !== undefined).sort((a, b) => b.v! - a.v!)[0];
+    md.push(
+      "## What this machine's sgemm allows",
+      '',
+      'The matrix products a training step must compute, whatever the framework: for every dense and conv2d layer its forward product, its kernel\'s gradient and, ' +
+        'unless the layer reads the model\'s input, its input\'s gradient (a convolution as the one product im2col lowers it to). ' +
+        `Each product is timed alone at its own shape through the native addon's OpenBLAS sgemm (the best of at least 3 calls, about ${g.seconds} s each). ` +
+        'Their sum is what a step would take if nothing else in it (activations, pooling, the loss, the optimizer, im2col, the framework) cost anything: ' +
+        'a floor under any engine that computes its products with this machine\'s BLAS. A direct convolution can beat its product where the product is thin ' +
+        '(a 3x3 filter over one channel: a product 9 deep), as native\'s does for the CNNs\' first layers.',
+      '',
+      'The throughput cells (one trainer with every thread): the products\' time per step, their GFLOP/s there (and share of the sgemm peak), the samples/s that time allows, ' +
+        'that figure over the fastest PyTorch configuration measured above, and what a step at twice PyTorch\'s samples/s leaves for everything else:',
+      '',
+      table(['cell', 'products', 'their time per step', 'at most samples/s', 'fastest PyTorch', 'at most x PyTorch', 'a 2x step leaves'], g.cells.map((c) => {
+        const t = fastestTorch(c.cell);
+        const gflops = c.flops / c.stepSeconds / 1e9;
+        const room = t ? c.batch / (2 * t.v!) - c.stepSeconds : undefined;
+        return [
+          c.cell, String(c.products),
+          `${fmtMs(c.stepSeconds)} (${gflops.toFixed(1)} GFLOP/s${peak ? `, ${((100 * gflops) / peak.gflops).toFixed(1)}%` : ''})`,
+          fmtInt(c.batch / c.stepSeconds),
+          t ? `${fmtInt(t.v!)} (${t.l})` : 'n/a',
+          t ? `${(c.batch / c.stepSeconds / t.v!).toFixed(2)}x` : 'n/a',
+          room === undefined ? 'n/a' : room > 0 ? fmtMs(room) : 'nothing: 2x is out of reach',
+        ];
+      })),
+      '',
+      `The whole published table with every step at its products' time (with every thread, or, when that is less, with one thread in each of ${g.processes} processes at once, scaling perfectly): ` +
+        `**${(g.table.totalSeconds / 3600).toFixed(2)} h** (${fmtDuration(g.table.totalSeconds)})` +
+        (g.table.missing.length ? `, leaving out ${g.table.missing.join(', ')}` : '') +
+        `; of it, ${fmtDuration(g.thinTableSeconds)} in thin products (${THIN} or less in one dimension), the only ones a direct kernel may do faster. ` +
+        'Any engine on this BLAS takes longer, by the time of everything in a step that is not a product.',
+      '',
+      table(['spec', "products' time per step", 'the spec\'s trials at that time'], g.table.rows.map((row) => [row.name, fmtMs(row.stepSeconds), fmtDuration(row.seconds)])),
+      '',
+    );
   }
   md.push(
     '## Peak memory',

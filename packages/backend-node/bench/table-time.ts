@@ -9,11 +9,14 @@ import { readFileSync } from 'node:fs';
 import type { PublishedSpec, StepTiming } from './specs.js';
 import { readSpecFile, registries } from './specs.js';
 import { modelTrainFlops } from './throughput.js';
+import { stepGemms, type Gemm } from './gemm-floor.js';
 
 export interface SpecCost {
   name: string;
   /** Training FLOPs per example of the spec's model as written. */
   flopsPerExample: number;
+  /** The matrix products of one training step at the spec's batch (gemm-floor.ts), or why not modelled. */
+  gemms: Gemm[] | string;
   /** Seeds a reproduction trains (the spec's `reproduce.seeds`) and epochs each (early stopping may end one sooner). */
   seeds: number;
   epochs: number;
@@ -24,7 +27,7 @@ export interface SpecCost {
     /** Training examples of one fold: the spec's training examples less one fold. */
     foldExamples: number;
     foldSteps: number;
-    candidates: { params: Record<string, unknown>; flopsPerExample: number }[];
+    candidates: { params: Record<string, unknown>; flopsPerExample: number; gemms: Gemm[] | string }[];
   } | null;
 }
 
@@ -34,7 +37,7 @@ export async function specCosts(specs: readonly PublishedSpec[]): Promise<SpecCo
   const flopsOf = (s: PublishedSpec['loaded']) => {
     const m = compileModel(s.spec, s.check.graph, registries);
     try {
-      return modelTrainFlops(m);
+      return { flopsPerExample: modelTrainFlops(m), gemms: stepGemms(m, s.spec.training.batchSize) };
     } finally {
       m.dispose();
     }
@@ -44,16 +47,16 @@ export async function specCosts(specs: readonly PublishedSpec[]): Promise<SpecCo
     const { spec } = p.loaded;
     let search: SpecCost['search'] = null;
     if (spec.search && spec.reproduce.search) {
-      const candidates: { params: Record<string, unknown>; flopsPerExample: number }[] = [];
+      const candidates: { params: Record<string, unknown>; flopsPerExample: number; gemms: Gemm[] | string }[] = [];
       for (const params of sampleCandidates(spec.search)) {
         const r = await loader.loadComposed(readFileSync(p.file, 'utf8'), p.file, readSpecFile, { overrides: params });
         if (!r.ok) throw new Error(`${p.name}: search candidate ${JSON.stringify(params)} does not load`);
-        candidates.push({ params, flopsPerExample: flopsOf(r) });
+        candidates.push({ params, ...flopsOf(r) });
       }
       const foldExamples = Math.floor((p.trainExamples * (spec.search.folds - 1)) / spec.search.folds);
       search = { folds: spec.search.folds, epochs: spec.training.epochs, foldExamples, foldSteps: Math.ceil(foldExamples / p.batch), candidates };
     }
-    out.push({ name: p.name, flopsPerExample: flopsOf(p.loaded), seeds: spec.reproduce.seeds.length, epochs: spec.training.epochs, search });
+    out.push({ name: p.name, ...flopsOf(p.loaded), seeds: spec.reproduce.seeds.length, epochs: spec.training.epochs, search });
   }
   return out;
 }
@@ -117,4 +120,37 @@ export function tableFlops(specs: readonly PublishedSpec[], costs: readonly Spec
     if (c.search) for (const k of c.search.candidates) flops += c.search.folds * c.search.epochs * c.search.foldExamples * k.flopsPerExample;
   }
   return flops;
+}
+
+export interface TableFloor {
+  rows: { name: string; stepSeconds: number; seconds: number }[];
+  totalSeconds: number;
+  /** Specs or search candidates whose products are not modelled (not in the total). */
+  missing: string[];
+}
+
+/**
+ * The whole table's time if every step took only its products' time
+ * (`floor`, gemm-floor.ts): each spec's seeds x epochs x steps per epoch,
+ * and every candidate of its search on every fold, at that step time.
+ */
+export function tableFloor(specs: readonly PublishedSpec[], costs: readonly SpecCost[], floor: (gs: readonly Gemm[]) => number): TableFloor {
+  const rows: TableFloor['rows'] = [];
+  const missing: string[] = [];
+  for (const p of specs) {
+    const c = costs.find((x) => x.name === p.name);
+    if (!c) continue;
+    if (typeof c.gemms === 'string') {
+      missing.push(`${p.name} (${c.gemms})`);
+      continue;
+    }
+    const stepSeconds = floor(c.gemms);
+    let seconds = c.seeds * c.epochs * p.stepsPerEpoch * stepSeconds;
+    for (const k of c.search?.candidates ?? []) {
+      if (typeof k.gemms === 'string') missing.push(`${p.name} candidate ${JSON.stringify(k.params)} (${k.gemms})`);
+      else seconds += c.search!.folds * c.search!.epochs * c.search!.foldSteps * floor(k.gemms);
+    }
+    rows.push({ name: p.name, stepSeconds, seconds });
+  }
+  return { rows, totalSeconds: rows.reduce((a, r) => a + r.seconds, 0), missing };
 }
