@@ -64,6 +64,26 @@ describe('runJob', () => {
     expect(JSON.parse(JSON.stringify(events.at(-1)))).toEqual(events.at(-1));
   });
 
+  it("writes an epoch's checkpoint before it says the epoch is done, for a run and for a search's fold", async () => {
+    const order: string[] = [];
+    const { store: base } = memoryStore();
+    const store: RunStore = {
+      ...base,
+      async begin(job, start) {
+        const r = await base.begin(job, start);
+        return { ...r, checkpoint: async (s) => void (await r.checkpoint(s), order.push(`kept ${s.epoch}`)) };
+      },
+      saveFoldCheckpoint: async (id, c) => void (await base.saveFoldCheckpoint!(id, c), c && order.push(`kept ${c.state.epoch}`)),
+    };
+    const onEvent = (e: RunEvent) => void (e.type === 'epoch' || e.type === 'checkpoint' ? order.push(`${e.type} ${e.type === 'epoch' ? e.record.epoch : e.epoch}`) : 0);
+    await runJob(makeJob({ spec: spec(), plugins }), { registries: reg, backend: testBackend(files), store, plugins, onEvent });
+    expect(order).toEqual(['kept 1', 'epoch 1', 'checkpoint 1', 'kept 2', 'epoch 2', 'checkpoint 2']);
+    order.length = 0;
+    // a fold keeps no checkpoint after its last epoch: its outcome is kept instead
+    await runJob(makeJob({ spec: spec(), plugins, fold: { folds: 3, index: 0, scoreBy: 'accuracy' } }), { registries: reg, backend: testBackend(files), store, plugins, onEvent });
+    expect(order).toEqual(['kept 1', 'epoch 1', 'checkpoint 1', 'epoch 2']);
+  });
+
   it('gives every job the same id wherever it is made, and a different one for another seed', () => {
     expect(makeJob({ spec: spec(), plugins }).id).toBe(makeJob({ spec: spec(), plugins, specFile: 'elsewhere.yaml' }).id);
     expect(makeJob({ spec: spec({ seed: 2 }), plugins }).id).not.toBe(makeJob({ spec: spec(), plugins }).id);

@@ -160,21 +160,26 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
   const test = gather(all.train, fold.test);
   disposeData(all);
   const files = hashes(data.files);
-  const checkpoint = async (state: () => Promise<TrainState>, epoch: number) => {
-    if (!save) return;
+  /** Writes the fold's checkpoint; whether one was written. */
+  const checkpoint = async (state: () => Promise<TrainState>) => {
+    if (!save) return false;
     await save(job.id, { state: await state(), engine: engine.name, files } satisfies FoldCheckpoint);
-    emit({ type: 'checkpoint', job: job.id, epoch });
+    return true;
   };
   const model = compileModel(loaded.spec, loaded.check.graph, ctx.registries);
   const hooks: ExperimentHooks = {
     onBatch: (p) => emit({ type: 'batch', job: job.id, progress: p }),
     shouldStop: () => !!ctx.signal?.aborted,
+    // the checkpoint is written before the epoch is announced, so an epoch said done is one a resume goes on from;
     // not after the last epoch: the fold's outcome is kept instead
     onEpoch: async (r, state) => {
+      const kept = !!state && r.epoch < loaded.spec.training.epochs && (await checkpoint(state));
       emit({ type: 'epoch', job: job.id, record: r });
-      if (state && r.epoch < loaded.spec.training.epochs) await checkpoint(state, r.epoch);
+      if (kept) emit({ type: 'checkpoint', job: job.id, epoch: r.epoch });
     },
-    onInterrupt: (state) => checkpoint(state, -1),
+    onInterrupt: async (state) => {
+      if (await checkpoint(state)) emit({ type: 'checkpoint', job: job.id, epoch: -1 });
+    },
   };
   // the fit time of the epochs done in earlier sittings
   const before = from ? from.state.history.reduce((a, h) => a + h.seconds, 0) + (from.state.batch > 0 ? from.state.partialSeconds : 0) : 0;
@@ -211,10 +216,11 @@ async function runTrain(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emi
   const plugins = [...(ctx.plugins ?? [])];
   const resume = ctx.resume ?? null;
   const engine = resume?.engine ?? job.engine ?? undefined;
-  const checkpoint = async (state: () => Promise<TrainState>, epoch: number) => {
-    if (!record || !checkpoints) return;
+  /** Writes the run's checkpoint; whether one was written. */
+  const checkpoint = async (state: () => Promise<TrainState>) => {
+    if (!record || !checkpoints) return false;
     await record.checkpoint(await state());
-    emit({ type: 'checkpoint', job: job.id, epoch });
+    return true;
   };
   try {
     const result = await runExperiment(
@@ -234,12 +240,16 @@ async function runTrain(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emi
           emit({ type: 'started', job: job.id, location: record?.location ?? null, engine: info.engine, fellBackFrom, counts: info.counts, resumedFrom: resume?.state ? resume.state.epoch : null });
         },
         onBatch: (p) => emit({ type: 'batch', job: job.id, progress: p }),
+        // the checkpoint is written before the epoch is announced, so an epoch said done is one a resume goes on from
         onEpoch: async (r, state) => {
           await record?.epoch(r);
+          const kept = !!state && (await checkpoint(state));
           emit({ type: 'epoch', job: job.id, record: r });
-          if (state) await checkpoint(state, r.epoch);
+          if (kept) emit({ type: 'checkpoint', job: job.id, epoch: r.epoch });
         },
-        onInterrupt: (state) => checkpoint(state, -1),
+        onInterrupt: async (state) => {
+          if (await checkpoint(state)) emit({ type: 'checkpoint', job: job.id, epoch: -1 });
+        },
         shouldStop: () => !!ctx.signal?.aborted,
       },
     );
