@@ -27,7 +27,7 @@
  *   --spec-dir specs --specs a-mlp1,... [all]
  *   --spec-steps 200 --spec-seconds 15 --spec-warmup 3          (epoch times)
  *   --sgemm-size 2048 --sgemm-seconds 3 --peak-steps 20
- *   --gemm-seconds 0.3   time per product shape of the products' floor (gemm-floor.ts)
+ *   --gemm-seconds 0.2   time per product shape and way of the products' floor (gemm-floor.ts)
  *   --write <file> [BENCHMARKS.md at the repository root]
  *   --parallel-trials <n> [the cores]: n native processes (1 thread each)
  *                        train each spec at once, against one with every
@@ -49,7 +49,7 @@ import { loadPublishedSpecs, timeSpecSteps, type StepTiming } from './specs.js';
 import { startTorch, tfjsRunner, trainFlopsPerSample, type Model, type TorchRunner } from './throughput.js';
 import { openblasEnvironment } from './openblas-env.js';
 import { specCosts, tableFloor, tableTime } from './table-time.js';
-import { gemmFlops, gemmTimer, isThin, stepFloor, stepGemms } from './gemm-floor.js';
+import { gemmFlops, isThin, stepFloor, stepGemms, stepSeconds, timeProducts, type Gemm } from './gemm-floor.js';
 import { buildThroughputModel } from '@modelspec/core';
 import type { BenchResults } from './report.js';
 import { parallelTrials, type ParallelTiming } from './parallel-trials.js';
@@ -79,7 +79,7 @@ const o = {
   specWarmup: Number(arg('spec-warmup', '3', '1')),
   sgemmSize: Number(arg('sgemm-size', '2048', '256')),
   sgemmSeconds: Number(arg('sgemm-seconds', '3', '0.1')),
-  gemmSeconds: Number(arg('gemm-seconds', '0.3', '0.02')),
+  gemmSeconds: Number(arg('gemm-seconds', '0.2', '0.02')),
   peakSteps: Number(arg('peak-steps', '20', '2')),
   parallelTrials: Number(arg('parallel-trials', String(availableParallelism()))),
   write: argv.includes('--write') ? resolve(arg('write', '')) : quick ? null : resolve(repoRoot, 'BENCHMARKS.md'),
@@ -225,25 +225,30 @@ async function main() {
 
   // what this machine's sgemm allows: every step's products alone, at their own shapes
   let gemmFloor: BenchResults['gemmFloor'] = null;
-  const timer = engines.some((e) => e.type === 'native') ? gemmTimer(o.gemmSeconds) : 'the native engine is not measured';
-  if (typeof timer === 'string') notMeasured.push(`the products' floor: ${timer}`);
-  else {
-    const cells: NonNullable<BenchResults['gemmFloor']>['cells'] = [];
+  if (engines.some((e) => e.type === 'native')) {
+    const cellGemms: { cell: string; batch: number; gemms: Gemm[] }[] = [];
     for (const m of o.models) {
       for (const b of o.batches) {
         const model = buildThroughputModel(m);
         const gs = stepGemms(model, b);
         model.dispose();
         if (typeof gs === 'string') notMeasured.push(`the products' floor of ${m} b${b}: ${gs}`);
-        else cells.push({ cell: `${m.toUpperCase()} b${b}`, batch: b, products: gs.length, flops: gemmFlops(gs), stepSeconds: timer.seconds(gs) });
+        else cellGemms.push({ cell: `${m.toUpperCase()} b${b}`, batch: b, gemms: gs });
       }
     }
-    const floor = tableFloor(specs, costs, (gs) => stepFloor(timer, gs, processes));
-    const thin = tableFloor(specs, costs, (gs) => stepFloor(timer, gs, processes, isThin));
-    gemmFloor = { seconds: o.gemmSeconds, processes, cells, table: floor, thinTableSeconds: thin.totalSeconds };
-    for (const c of cells) log(`${c.cell}: its ${c.products} products alone take ${fmtMs(c.stepSeconds)}/step`);
-    log(`the whole table with every step at its products' time: ${fmtSeconds(floor.totalSeconds)}`);
-  }
+    const all = [...cellGemms.flatMap((c) => c.gemms), ...costs.flatMap((c) => [c.gemms, ...(c.search?.candidates.map((k) => k.gemms) ?? [])]).flatMap((g) => (typeof g === 'string' ? [] : g))];
+    const times = timeProducts(all, { seconds: o.gemmSeconds, python: o.torchPython });
+    if (typeof times === 'string') notMeasured.push(`the products' floor: ${times}`);
+    else {
+      notMeasured.push(...times.failed);
+      const cells = cellGemms.map((c) => ({ cell: c.cell, batch: c.batch, products: c.gemms.length, flops: gemmFlops(c.gemms), stepSeconds: stepSeconds(times, c.gemms) }));
+      const floor = tableFloor(specs, costs, (gs) => stepFloor(times, gs, processes));
+      const thin = tableFloor(specs, costs, (gs) => stepFloor(times, gs, processes, isThin));
+      gemmFloor = { seconds: o.gemmSeconds, ways: times.ways, processes, cells, table: floor, thinTableSeconds: thin.totalSeconds };
+      for (const c of cells) log(`${c.cell}: its ${c.products} products alone take ${fmtMs(c.stepSeconds)}/step`);
+      log(`the whole table with every step at its products' time: ${fmtSeconds(floor.totalSeconds)}`);
+    }
+  } else notMeasured.push("the products' floor: the native engine is not measured");
 
   // peak RSS of the largest spec's training on the default engine
   const largest = [...loaded.specs].sort((a, b) => b.memoryEstimate - a.memoryEstimate)[0];

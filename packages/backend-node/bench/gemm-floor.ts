@@ -2,12 +2,15 @@
  * What this machine's sgemm allows a training step, whatever the framework:
  * the matrix products a step of a model must compute (dense and convolution
  * layers lowered to GEMMs, as im2col lowers a convolution), each timed alone
- * at its own shape through the native addon's OpenBLAS sgemm. Their sum is
+ * at its own shape through OpenBLAS (the native addon's matmul and numpy's,
+ * whichever is faster at that shape). Their sum is
  * the step's time if nothing else in it (activations, pooling, the loss, the
  * optimizer, im2col itself, the framework) cost anything: a floor under any
  * engine that computes its products with this machine's BLAS.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadAddon } from '../src/engines/native-addon.js';
 
 /** One product y[M,N] = op(a)[M,K] x op(b)[K,N]; op transposes when the flag is set. */
@@ -62,52 +65,104 @@ export const isThin = (g: Gemm) => Math.min(g.M, g.N, g.K) <= THIN;
 
 export const gemmFlops = (gs: readonly Gemm[]) => gs.reduce((a, g) => a + 2 * g.M * g.N * g.K, 0);
 
+/** Best seconds of one product alone: with every thread, and with one thread (for trials in parallel processes). */
+export interface ProductTime {
+  all: number;
+  one: number;
+}
+
+const keyOf = (g: Gemm) => `${g.tA}${g.tB} ${g.M}x${g.N}x${g.K}`;
+
+/** The best of at least three calls through the addon's matmul, for about `seconds`, after a warm-up call, on `t` threads. */
+function addonSeconds(g: Gemm, t: number, seconds: number, loaded: Extract<ReturnType<typeof loadAddon>, { ok: true }>['loaded']): number {
+  const { addon, I, threads } = loaded;
+  const a = new Float32Array(g.M * g.K).map(() => Math.random());
+  const b = new Float32Array(g.K * g.N).map(() => Math.random());
+  const y = new Float32Array(g.M * g.N);
+  addon.setThreads(t);
+  const call = () => {
+    I.set([1, 1, g.M, g.N, g.K, g.tA, g.tB, 0]);
+    addon.matmul(a, b, y, null);
+  };
+  try {
+    call();
+    let best = Infinity, calls = 0;
+    const t0 = performance.now();
+    while (calls < 3 || performance.now() - t0 < seconds * 1000) {
+      const s = performance.now();
+      call();
+      best = Math.min(best, performance.now() - s);
+      calls++;
+    }
+    return best / 1000;
+  } finally {
+    addon.setThreads(threads);
+  }
+}
+
+/** numpy's matmul at each shape (bench/gemm_probe.py), with OpenBLAS's own threads or one; a string says why not. */
+function numpySeconds(gs: readonly Gemm[], oneThread: boolean, seconds: number, python: string): number[] | string {
+  const script = fileURLToPath(new URL('./gemm_probe.py', import.meta.url));
+  const env = { ...process.env };
+  if (oneThread) env['OPENBLAS_NUM_THREADS'] = '1';
+  else delete env['OPENBLAS_NUM_THREADS'];
+  const r = spawnSync(python, [script, String(seconds)], { input: JSON.stringify(gs), encoding: 'utf8', env, timeout: (gs.length * (seconds + 1) * 4 + 60) * 1000 });
+  if (r.status !== 0) return `${python} ${script} failed: ${(r.error?.message ?? r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`).slice(0, 200)}`;
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as number[];
+  return out.length === gs.length ? out : `${script} answered ${out.length} times for ${gs.length} products`;
+}
+
+export interface ProductTimes {
+  /** The best of the ways measured, per product shape. */
+  get(g: Gemm): ProductTime;
+  /** How the products were timed. */
+  ways: string[];
+  /** Ways that could not be measured, and why. */
+  failed: string[];
+}
+
 /**
- * Times products alone through the addon's matmul: the best call of at least
- * three, for about `seconds` each, after a warm-up call; a shape is timed
- * once per thread count and remembered.
+ * Times every distinct product alone, each way this machine offers: the
+ * native addon's matmul (OpenBLAS sgemm, one BLAS thread per part, split over
+ * the addon's pool) and, with `python`, numpy's matmul (the same OpenBLAS,
+ * its own threads); with every thread and with one. Each product keeps the
+ * best way's time, so the floor is the lowest any of them allows.
  */
-export function gemmTimer(seconds: number) {
+export function timeProducts(gs: readonly Gemm[], o: { seconds: number; python?: string }): ProductTimes | string {
   const r = loadAddon();
   if (!r.ok) return r.reason;
-  const { addon, I, threads } = r.loaded;
-  const cache = new Map<string, number>();
-  const time = (g: Gemm, t: number): number => {
-    const key = `${g.tA}${g.tB} ${g.M}x${g.N}x${g.K} ${t}`;
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit;
-    const a = new Float32Array(g.M * g.K).map(() => Math.random());
-    const b = new Float32Array(g.K * g.N).map(() => Math.random());
-    const y = new Float32Array(g.M * g.N);
-    addon.setThreads(t);
-    const call = () => {
-      I.set([1, 1, g.M, g.N, g.K, g.tA, g.tB, 0]);
-      addon.matmul(a, b, y, null);
-    };
-    try {
-      call();
-      let best = Infinity, calls = 0;
-      const t0 = performance.now();
-      while (calls < 3 || performance.now() - t0 < seconds * 1000) {
-        const s = performance.now();
-        call();
-        best = Math.min(best, performance.now() - s);
-        calls++;
-      }
-      cache.set(key, best / 1000);
-      return best / 1000;
-    } finally {
-      addon.setThreads(threads);
+  const shapes = [...new Map(gs.map((g) => [keyOf(g), g])).values()];
+  const times = new Map<string, ProductTime>();
+  for (const g of shapes) times.set(keyOf(g), { all: addonSeconds(g, r.loaded.threads, o.seconds, r.loaded), one: addonSeconds(g, 1, o.seconds, r.loaded) });
+  const ways = [`native addon matmul (${r.loaded.threads} pool thread(s) x 1 OpenBLAS thread, and 1 x 1)`];
+  const failed: string[] = [];
+  if (o.python) {
+    const all = numpySeconds(shapes, false, o.seconds, o.python);
+    const one = typeof all === 'string' ? all : numpySeconds(shapes, true, o.seconds, o.python);
+    if (typeof all === 'string' || typeof one === 'string') failed.push(`numpy matmul at the products' shapes: ${typeof all === 'string' ? all : one}`);
+    else {
+      shapes.forEach((g, i) => {
+        const t = times.get(keyOf(g))!;
+        times.set(keyOf(g), { all: Math.min(t.all, all[i]!), one: Math.min(t.one, one[i]!) });
+      });
+      ways.push("numpy matmul (OpenBLAS's own threads, and OPENBLAS_NUM_THREADS=1)");
     }
-  };
+  }
   return {
-    threads,
-    /** Seconds of the products one after another, `t` threads each (1..threads). */
-    seconds: (gs: readonly Gemm[], t = threads) => gs.reduce((a, g) => a + time(g, t), 0),
+    get: (g) => {
+      const t = times.get(keyOf(g));
+      if (!t) throw new Error(`product ${keyOf(g)} was not timed`);
+      return t;
+    },
+    ways,
+    failed,
   };
 }
 
-export type GemmTimer = Exclude<ReturnType<typeof gemmTimer>, string>;
+const sum = (times: ProductTimes, gs: readonly Gemm[], way: keyof ProductTime) => gs.reduce((a, g) => a + times.get(g)[way], 0);
+
+/** One step's products one after another with every thread. */
+export const stepSeconds = (times: ProductTimes, gs: readonly Gemm[]) => sum(times, gs, 'all');
 
 /**
  * The floor of one step's time per trial: its products with every thread,
@@ -116,10 +171,9 @@ export type GemmTimer = Exclude<ReturnType<typeof gemmTimer>, string>;
  * With `only`, the time of those products alone, the way the whole step's
  * floor was taken.
  */
-export function stepFloor(timer: GemmTimer, gs: readonly Gemm[], processes: number, only?: (g: Gemm) => boolean): number {
+export function stepFloor(times: ProductTimes, gs: readonly Gemm[], processes: number, only?: (g: Gemm) => boolean): number {
   const part = only ? gs.filter(only) : gs;
-  const all = timer.seconds(gs);
-  if (processes <= 1) return only ? timer.seconds(part) : all;
-  const one = timer.seconds(gs, 1) / processes;
-  return all <= one ? timer.seconds(part) : timer.seconds(part, 1) / processes;
+  const all = sum(times, gs, 'all');
+  const one = processes > 1 ? sum(times, gs, 'one') / processes : Infinity;
+  return all <= one ? sum(times, part, 'all') : sum(times, part, 'one') / processes;
 }

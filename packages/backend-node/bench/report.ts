@@ -39,6 +39,8 @@ export interface BenchResults {
   /** Every step's matrix products alone at their shapes (gemm-floor.ts): the throughput cells' and the whole table's. */
   gemmFloor: {
     seconds: number;
+    /** How the products were timed (each keeps the fastest way's time). */
+    ways: string[];
     processes: number;
     cells: { cell: string; batch: number; products: number; flops: number; stepSeconds: number }[];
     table: TableFloor;
@@ -224,7 +226,7 @@ export function renderReport(r: BenchResults): string {
       '',
       'The matrix products a training step must compute, whatever the framework: for every dense and conv2d layer its forward product, its kernel\'s gradient and, ' +
         'unless the layer reads the model\'s input, its input\'s gradient (a convolution as the one product im2col lowers it to). ' +
-        `Each product is timed alone at its own shape through the native addon's OpenBLAS sgemm (the best of at least 3 calls, about ${g.seconds} s each). ` +
+        `Each product is timed alone at its own shape, each way: ${g.ways.join('; ')}; the best of at least 3 calls, about ${g.seconds} s each way, and the fastest way counts. ` +
         'Their sum is what a step would take if nothing else in it (activations, pooling, the loss, the optimizer, im2col, the framework) cost anything: ' +
         'a floor under any engine that computes its products with this machine\'s BLAS. A direct convolution can beat its product where the product is thin ' +
         '(a 3x3 filter over one channel: a product 9 deep), as native\'s does for the CNNs\' first layers.',
