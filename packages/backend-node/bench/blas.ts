@@ -17,17 +17,8 @@ export interface SgemmResult {
   detail: string;
 }
 
-/** The best of repeated n x n x n float32 products through the addon's `matmul`, after one warm-up call. */
-export function nativeSgemm(n: number, seconds: number): SgemmResult | string {
-  const r = loadAddon();
-  if (!r.ok) return r.reason;
-  const { addon, I, threads } = r.loaded;
-  const fill = () => Float32Array.from({ length: n * n }, () => Math.random());
-  const a = fill(), b = fill(), y = new Float32Array(n * n);
-  const call = () => {
-    I.set([1, 1, n, n, n, 0, 0, 0]); // batchA, batchB, M, N, K, transA, transB, no activation
-    addon.matmul(a, b, y, null);
-  };
+/** Seconds of the fastest of repeated calls: one warm-up call, then at least three for about `seconds`. */
+export function bestCall(call: () => void, seconds: number): { best: number; calls: number } {
   call();
   let best = Infinity, calls = 0;
   const t0 = performance.now();
@@ -37,7 +28,21 @@ export function nativeSgemm(n: number, seconds: number): SgemmResult | string {
     best = Math.min(best, performance.now() - t);
     calls++;
   }
-  return { via: 'native addon matmul', n, gflops: (2 * n ** 3) / (best / 1000) / 1e9, calls, detail: `${threads} pool thread(s) x 1 OpenBLAS thread, ${openblasLoadedHere() ?? 'OpenBLAS'}` };
+  return { best: best / 1000, calls };
+}
+
+/** The best of repeated n x n x n float32 products through the addon's `matmul`, after one warm-up call. */
+export function nativeSgemm(n: number, seconds: number): SgemmResult | string {
+  const r = loadAddon();
+  if (!r.ok) return r.reason;
+  const { addon, I, threads } = r.loaded;
+  const fill = () => Float32Array.from({ length: n * n }, () => Math.random());
+  const a = fill(), b = fill(), y = new Float32Array(n * n);
+  const { best, calls } = bestCall(() => {
+    I.set([1, 1, n, n, n, 0, 0, 0]); // batchA, batchB, M, N, K, transA, transB, no activation
+    addon.matmul(a, b, y, null);
+  }, seconds);
+  return { via: 'native addon matmul', n, gflops: (2 * n ** 3) / best / 1e9, calls, detail: `${threads} pool thread(s) x 1 OpenBLAS thread, ${openblasLoadedHere() ?? 'OpenBLAS'}` };
 }
 
 /** The OpenBLAS shared library mapped into this process (after the addon loaded it). */

@@ -12,6 +12,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadAddon } from '../src/engines/native-addon.js';
+import { bestCall } from './blas.js';
 
 /** One product y[M,N] = op(a)[M,K] x op(b)[K,N]; op transposes when the flag is set. */
 export interface Gemm {
@@ -73,28 +74,18 @@ export interface ProductTime {
 
 const keyOf = (g: Gemm) => `${g.tA}${g.tB} ${g.M}x${g.N}x${g.K}`;
 
-/** The best of at least three calls through the addon's matmul, for about `seconds`, after a warm-up call, on `t` threads. */
+/** The best call through the addon's matmul (bestCall), on `t` threads. */
 function addonSeconds(g: Gemm, t: number, seconds: number, loaded: Extract<ReturnType<typeof loadAddon>, { ok: true }>['loaded']): number {
   const { addon, I, threads } = loaded;
   const a = new Float32Array(g.M * g.K).map(() => Math.random());
   const b = new Float32Array(g.K * g.N).map(() => Math.random());
   const y = new Float32Array(g.M * g.N);
   addon.setThreads(t);
-  const call = () => {
-    I.set([1, 1, g.M, g.N, g.K, g.tA, g.tB, 0]);
-    addon.matmul(a, b, y, null);
-  };
   try {
-    call();
-    let best = Infinity, calls = 0;
-    const t0 = performance.now();
-    while (calls < 3 || performance.now() - t0 < seconds * 1000) {
-      const s = performance.now();
-      call();
-      best = Math.min(best, performance.now() - s);
-      calls++;
-    }
-    return best / 1000;
+    return bestCall(() => {
+      I.set([1, 1, g.M, g.N, g.K, g.tA, g.tB, 0]);
+      addon.matmul(a, b, y, null);
+    }, seconds).best;
   } finally {
     addon.setThreads(threads);
   }
