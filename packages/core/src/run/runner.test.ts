@@ -75,7 +75,10 @@ describe('runJob', () => {
       },
       saveFoldCheckpoint: async (id, c) => void (await base.saveFoldCheckpoint!(id, c), c && order.push(`kept ${c.state.epoch}`)),
     };
-    const onEvent = (e: RunEvent) => void (e.type === 'epoch' || e.type === 'checkpoint' ? order.push(`${e.type} ${e.type === 'epoch' ? e.record.epoch : e.epoch}`) : 0);
+    const onEvent = (e: RunEvent) => {
+      if (e.type === 'epoch') order.push(`epoch ${e.record.epoch}`);
+      if (e.type === 'checkpoint') order.push(`checkpoint ${e.epoch}`);
+    };
     await runJob(makeJob({ spec: spec(), plugins }), { registries: reg, backend: testBackend(files), store, plugins, onEvent });
     expect(order).toEqual(['kept 1', 'epoch 1', 'checkpoint 1', 'kept 2', 'epoch 2', 'checkpoint 2']);
     order.length = 0;

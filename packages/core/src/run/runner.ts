@@ -129,6 +129,25 @@ export async function checkKeptOutcome(job: RunJob, kept: RunOutcome, ctx: Runne
 }
 
 /**
+ * A job's epoch and interrupt hooks around its checkpoint writer (`write`
+ * says whether it wrote one): an epoch's checkpoint, where `keep` wants one,
+ * is written before the epoch is announced, so an epoch said done is one a
+ * resume goes on from; then `epoch`, then `checkpoint`.
+ */
+function checkpointHooks(jobId: string, emit: (e: RunEvent) => void, write: (state: () => Promise<TrainState>) => Promise<boolean>, keep: (epoch: number) => boolean = () => true): Required<Pick<ExperimentHooks, 'onEpoch' | 'onInterrupt'>> {
+  return {
+    onEpoch: async (r, state) => {
+      const kept = !!state && keep(r.epoch) && (await write(state));
+      emit({ type: 'epoch', job: jobId, record: r });
+      if (kept) emit({ type: 'checkpoint', job: jobId, epoch: r.epoch });
+    },
+    onInterrupt: async (state) => {
+      if (await write(state)) emit({ type: 'checkpoint', job: jobId, epoch: -1 });
+    },
+  };
+}
+
+/**
  * One fold of a cross-validation: train on the other k-1 stratified folds of
  * the training set, score on this one (sklearn's fit loop). With a store that
  * keeps fold checkpoints, its training state is kept at every epoch's end and
@@ -160,7 +179,6 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
   const test = gather(all.train, fold.test);
   disposeData(all);
   const files = hashes(data.files);
-  /** Writes the fold's checkpoint; whether one was written. */
   const checkpoint = async (state: () => Promise<TrainState>) => {
     if (!save) return false;
     await save(job.id, { state: await state(), engine: engine.name, files } satisfies FoldCheckpoint);
@@ -170,16 +188,8 @@ async function runFold(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emit
   const hooks: ExperimentHooks = {
     onBatch: (p) => emit({ type: 'batch', job: job.id, progress: p }),
     shouldStop: () => !!ctx.signal?.aborted,
-    // the checkpoint is written before the epoch is announced, so an epoch said done is one a resume goes on from;
     // not after the last epoch: the fold's outcome is kept instead
-    onEpoch: async (r, state) => {
-      const kept = !!state && r.epoch < loaded.spec.training.epochs && (await checkpoint(state));
-      emit({ type: 'epoch', job: job.id, record: r });
-      if (kept) emit({ type: 'checkpoint', job: job.id, epoch: r.epoch });
-    },
-    onInterrupt: async (state) => {
-      if (await checkpoint(state)) emit({ type: 'checkpoint', job: job.id, epoch: -1 });
-    },
+    ...checkpointHooks(job.id, emit, checkpoint, (epoch) => epoch < loaded.spec.training.epochs),
   };
   // the fit time of the epochs done in earlier sittings
   const before = from ? from.state.history.reduce((a, h) => a + h.seconds, 0) + (from.state.batch > 0 ? from.state.partialSeconds : 0) : 0;
@@ -216,12 +226,11 @@ async function runTrain(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emi
   const plugins = [...(ctx.plugins ?? [])];
   const resume = ctx.resume ?? null;
   const engine = resume?.engine ?? job.engine ?? undefined;
-  /** Writes the run's checkpoint; whether one was written. */
-  const checkpoint = async (state: () => Promise<TrainState>) => {
+  const announce = checkpointHooks(job.id, emit, async (state) => {
     if (!record || !checkpoints) return false;
     await record.checkpoint(await state());
     return true;
-  };
+  });
   try {
     const result = await runExperiment(
       loaded,
@@ -240,16 +249,11 @@ async function runTrain(job: RunJob, loaded: LoadedSpec, ctx: RunnerContext, emi
           emit({ type: 'started', job: job.id, location: record?.location ?? null, engine: info.engine, fellBackFrom, counts: info.counts, resumedFrom: resume?.state ? resume.state.epoch : null });
         },
         onBatch: (p) => emit({ type: 'batch', job: job.id, progress: p }),
-        // the checkpoint is written before the epoch is announced, so an epoch said done is one a resume goes on from
         onEpoch: async (r, state) => {
           await record?.epoch(r);
-          const kept = !!state && (await checkpoint(state));
-          emit({ type: 'epoch', job: job.id, record: r });
-          if (kept) emit({ type: 'checkpoint', job: job.id, epoch: r.epoch });
+          await announce.onEpoch(r, state);
         },
-        onInterrupt: async (state) => {
-          if (await checkpoint(state)) emit({ type: 'checkpoint', job: job.id, epoch: -1 });
-        },
+        onInterrupt: announce.onInterrupt,
         shouldStop: () => !!ctx.signal?.aborted,
       },
     );
