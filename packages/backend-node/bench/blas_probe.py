@@ -9,7 +9,6 @@ process with its own configuration string and thread count.
 import ctypes
 import json
 import sys
-import time
 
 out = {}
 try:
@@ -20,6 +19,8 @@ except Exception as e:  # noqa: BLE001
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 2048
 seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 3.0
+from gemm_probe import best_call  # noqa: E402  (after the numpy check: gemm_probe needs numpy)
+
 out["numpy"] = np.__version__
 
 libs = sorted({line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line and ".so" in line})
@@ -37,12 +38,6 @@ for lib in libs:
 rng = np.random.default_rng(0)
 a = rng.random((n, n), dtype=np.float32)
 b = rng.random((n, n), dtype=np.float32)
-np.matmul(a, b)
-best, calls, t0 = float("inf"), 0, time.perf_counter()
-while calls < 3 or time.perf_counter() - t0 < seconds:
-    t = time.perf_counter()
-    np.matmul(a, b)
-    best = min(best, time.perf_counter() - t)
-    calls += 1
+best, calls = best_call(lambda: np.matmul(a, b), seconds)
 out.update({"n": n, "calls": calls, "gflops": 2 * n ** 3 / best / 1e9})
 print(json.dumps(out), flush=True)

@@ -228,13 +228,13 @@ async function main() {
   if (engines.some((e) => e.type === 'native')) {
     const cellGemms: { cell: string; batch: number; gemms: Gemm[] }[] = [];
     for (const m of o.models) {
+      const model = buildThroughputModel(m);
       for (const b of o.batches) {
-        const model = buildThroughputModel(m);
         const gs = stepGemms(model, b);
-        model.dispose();
         if (typeof gs === 'string') notMeasured.push(`the products' floor of ${m} b${b}: ${gs}`);
         else cellGemms.push({ cell: `${m.toUpperCase()} b${b}`, batch: b, gemms: gs });
       }
+      model.dispose();
     }
     const all = [...cellGemms.flatMap((c) => c.gemms), ...costs.flatMap((c) => [c.gemms, ...(c.search?.candidates.map((k) => k.gemms) ?? [])]).flatMap((g) => (typeof g === 'string' ? [] : g))];
     const times = timeProducts(all, { seconds: o.gemmSeconds, python: o.torchPython });

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadAddon } from '../src/engines/native-addon.js';
 import { bestCall } from './blas.js';
+import { layerKernel, outputPositions, prod } from './throughput.js';
 
 /** One product y[M,N] = op(a)[M,K] x op(b)[K,N]; op transposes when the flag is set. */
 export interface Gemm {
@@ -23,38 +24,26 @@ export interface Gemm {
   K: number;
 }
 
-const prod = (xs: readonly (number | null)[]) => xs.reduce<number>((a, d) => a * (d ?? 1), 1);
-
 /**
  * The products of one training step at `batch` examples: for every dense and
- * conv2d layer the forward product, the kernel's gradient and, unless the
- * layer reads the model's input (tfjs computes no gradient there), the
- * input's gradient. A string when the model has a layer with a kernel that
- * is not modelled here.
+ * conv2d layer the forward product (its kernel, all dimensions but the last
+ * folded into the depth, applied at every output position of the batch), the
+ * kernel's gradient and, unless the layer reads the model's input (tfjs
+ * computes no gradient there), the input's gradient. A string when the model
+ * has a layer with a kernel that is not modelled here.
  */
 export function stepGemms(model: tfl.LayersModel, batch: number): Gemm[] | string {
   const out: Gemm[] = [];
   for (const layer of model.layers) {
-    const kernel = layer.weights.find((w) => /(^|\/)kernel(_\d+)?$/.test(w.name));
+    const kernel = layerKernel(layer);
     if (!kernel) continue;
     const kind = layer.getClassName();
-    const fedByInput = layer.inboundNodes.every((n) => n.inboundLayers.every((l) => l.getClassName() === 'InputLayer'));
-    const [k0, k1, k2, k3] = kernel.shape as number[];
-    let M: number, N: number, K: number;
-    if (kind === 'Dense') {
-      const shapes = layer.inboundNodes[0]!.inputShapes as (number | null)[] | (number | null)[][];
-      const inShape = (Array.isArray(shapes[0]) ? shapes[0] : shapes) as (number | null)[];
-      M = batch * prod(inShape.slice(1, -1));
-      K = k0!;
-      N = k1!;
-    } else if (kind === 'Conv2D') {
-      const outShape = layer.outputShape as (number | null)[];
-      M = batch * prod(outShape.slice(1, -1));
-      K = k0! * k1! * k2!;
-      N = k3!;
-    } else return `${kind} layer ${layer.name}: its products are not modelled`;
+    if (kind !== 'Dense' && kind !== 'Conv2D') return `${kind} layer ${layer.name}: its products are not modelled`;
+    const M = batch * outputPositions(layer);
+    const [N, K] = [kernel.shape.at(-1) as number, prod(kernel.shape.slice(0, -1))];
     out.push({ tA: 0, tB: 0, M, N, K }); // forward
     out.push({ tA: 1, tB: 0, M: K, N, K: M }); // kernel gradient: x^T dy
+    const fedByInput = layer.inboundNodes.every((n) => n.inboundLayers.every((l) => l.getClassName() === 'InputLayer'));
     if (!fedByInput) out.push({ tA: 0, tB: 1, M, N: K, K: N }); // input gradient: dy w^T
   }
   return out;

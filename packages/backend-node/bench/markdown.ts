@@ -13,6 +13,7 @@ export const table = (head: string[], rows: string[][]): string => {
 export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 export const fmtSeconds = (s: number) => (s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`);
 export const fmtMs = (s: number) => (s * 1000 >= 100 ? `${(s * 1000).toFixed(0)} ms` : `${(s * 1000).toFixed(1)} ms`);
+export const fmtHours = (s: number) => `${(s / 3600).toFixed(2)} h`;
 export const fmtDuration = (s: number) =>
   s < 60 ? `${s.toFixed(0)} s` : s < 3600 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 

@@ -1,7 +1,7 @@
 /** BENCHMARKS.md from one run's results (engines.ts). Only formats: every number comes in `r`. */
 import type { SgemmResult } from './blas.js';
 import { machineRows, mib } from './machine.js';
-import { fmtDuration, fmtInt, fmtMs, fmtSeconds, table } from './markdown.js';
+import { fmtDuration, fmtHours, fmtInt, fmtMs, fmtSeconds, table } from './markdown.js';
 import type { PeakResult } from './peak-rss.js';
 import type { PublishedSpec, StepTiming } from './specs.js';
 import { tableFlops, type SpecCost, type TableFloor, type TableTime } from './table-time.js';
@@ -177,7 +177,6 @@ export function renderReport(r: BenchResults): string {
   }
   if (r.tableTimes.length) {
     const how = (t: TableTime) => (t.concurrency > 1 ? `${t.engine}, ${t.concurrency} trials at once (\`--workers ${t.concurrency}\`, step times from "Trials in parallel")` : `${t.engine}, one trial after another`);
-    const hours = (x: number) => `${(x / 3600).toFixed(2)} h`;
     md.push(
       '## The whole published table',
       '',
@@ -188,7 +187,7 @@ export function renderReport(r: BenchResults): string {
         '"native (a process per reproduction)" takes its step times from the one-process column of "Trials in parallel" (a fresh process, as `modelspec reproduce` runs), the other lines from the epoch table. ' +
         'Not included: loading data, validation and test passes, and epochs that early stopping saves (so an upper bound on training, a lower bound on wall time).',
       '',
-      ...r.tableTimes.map((t) => `- **${how(t)}: ${hours(t.totalSeconds)}** (${fmtDuration(t.totalSeconds)})${t.missing.length ? `, leaving out ${t.missing.join(', ')} (no step time)` : ''}`),
+      ...r.tableTimes.map((t) => `- **${how(t)}: ${fmtHours(t.totalSeconds)}** (${fmtDuration(t.totalSeconds)})${t.missing.length ? `, leaving out ${t.missing.join(', ')} (no step time)` : ''}`),
       '',
     );
     const flops = tableFlops(r.specs, r.costs);
@@ -196,7 +195,7 @@ export function renderReport(r: BenchResults): string {
       const fastest = Math.min(...r.tableTimes.filter((t) => t.rows.length && !t.missing.length).map((t) => t.totalSeconds));
       md.push(
         `The floor on this machine: the table's training is ${(flops / 1e15).toFixed(2)} PFLOP (counted as for the throughput models: dense and convolution kernels only), ` +
-          `which at the sgemm peak (${peak.gflops.toFixed(1)} GFLOP/s), every step on both cores at 100% of it, takes **${hours(flops / (peak.gflops * 1e9))}**` +
+          `which at the sgemm peak (${peak.gflops.toFixed(1)} GFLOP/s), every step on both cores at 100% of it, takes **${fmtHours(flops / (peak.gflops * 1e9))}**` +
           (Number.isFinite(fastest) ? `; the fastest way above runs at ${((100 * flops) / (peak.gflops * 1e9) / fastest).toFixed(1)}% of the peak on average.` : '.'),
         '',
       );
@@ -249,7 +248,7 @@ export function renderReport(r: BenchResults): string {
       })),
       '',
       `The whole published table with every step at its products' time (with every thread, or, when that is less, with one thread in each of ${g.processes} processes at once, scaling perfectly): ` +
-        `**${(g.table.totalSeconds / 3600).toFixed(2)} h** (${fmtDuration(g.table.totalSeconds)})` +
+        `**${fmtHours(g.table.totalSeconds)}** (${fmtDuration(g.table.totalSeconds)})` +
         (g.table.missing.length ? `, leaving out ${g.table.missing.join(', ')}` : '') +
         `; of it, ${fmtDuration(g.thinTableSeconds)} in thin products (${THIN} or less in one dimension), the only ones a direct kernel may do faster. ` +
         'Any engine on this BLAS takes longer, by the time of everything in a step that is not a product.',

@@ -18,6 +18,15 @@ import { buildThroughputModel, type ThroughputModel } from '@modelspec/core';
 export type Model = ThroughputModel;
 const buildModel = buildThroughputModel;
 
+type Layer = tfl.LayersModel['layers'][number];
+export const prod = (xs: readonly (number | null)[]) => xs.reduce<number>((a, d) => a * (d ?? 1), 1);
+
+/** A layer's kernel (dense, conv2d), if it has one: tfjs names it `<layer>/kernel`, with a suffix (`kernel_1`) when the name was taken before in this process. */
+export const layerKernel = (layer: Layer) => layer.weights.find((w) => /(^|\/)kernel(_\d+)?$/.test(w.name));
+
+/** Where a layer's kernel is applied per example: every output dimension but the batch and the channels. */
+export const outputPositions = (layer: Layer) => prod((layer.outputShape as (number | null)[]).slice(1, -1));
+
 /**
  * Multiply-adds of one example's forward pass, counted from the model: every
  * layer's kernel (dense, conv2d) applied once per output position.
@@ -25,11 +34,8 @@ const buildModel = buildThroughputModel;
 export function forwardMacs(model: tfl.LayersModel): number {
   let macs = 0;
   for (const layer of model.layers) {
-    // tfjs names a weight `<layer>/kernel`, with a suffix (`kernel_1`) when the name was taken before in this process
-    const kernel = layer.weights.find((w) => /(^|\/)kernel(_\d+)?$/.test(w.name));
-    if (!kernel) continue;
-    const out = layer.outputShape as (number | null)[];
-    macs += kernel.shape.reduce<number>((a, d) => a * (d ?? 1), 1) * out.slice(1, -1).reduce<number>((a, d) => a * (d ?? 1), 1);
+    const kernel = layerKernel(layer);
+    if (kernel) macs += prod(kernel.shape) * outputPositions(layer);
   }
   return macs;
 }
